@@ -1,0 +1,33 @@
+"""What "today" and "now" are.
+
+RITUAL_TODAY (YYYY-MM-DD) pins today, for previewing a future week and for
+tests; SOURCE_DATE_EPOCH pins "now" for reproducible exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from zoneinfo import ZoneInfo
+
+from .errors import UsageError
+
+
+def today(zone: ZoneInfo) -> dt.date:
+    pinned = os.environ.get("RITUAL_TODAY")
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise UsageError(f"RITUAL_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
+    return dt.datetime.now(zone).date()
+
+
+def now_utc() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

@@ -1,0 +1,133 @@
+"""`ritual config path|show|validate|edit`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shlex
+import subprocess
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .. import clock, fsio, output, preferences
+from ..errors import FileProblemsError, UsageError, WorkError
+from ..options import ConfigOption
+from . import session
+from .plan import warn_clock_changes
+
+app = typer.Typer(help="Where the preferences file is, what it says, and whether it is valid.", no_args_is_help=True)
+
+
+@app.command("path")
+def path_cmd(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Print where the preferences file is (or would be created)."""
+    sess = session(ctx, config)
+    output.out(str(sess.config))
+    if not sess.config.exists():
+        output.err("note: the file does not exist yet; `ritual init` creates it")
+
+
+class ShowFormat(str, Enum):
+    toml = "toml"
+    json = "json"
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="toml (to read or copy) or json (for scripts).")] = ShowFormat.toml,
+    config: ConfigOption = None,
+) -> None:
+    """Print the effective settings: your file with every default filled in."""
+    prefs = session(ctx, config).load()
+    if fmt is ShowFormat.json:
+        output.out(json.dumps(preferences.to_document(prefs), default=_json_default, ensure_ascii=False, indent=2))
+    else:
+        output.out(preferences.to_toml(prefs).rstrip("\n"))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+@app.command("validate")
+def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Check the preferences file: every problem at once, exit 2 if there is any.
+
+    Also warns when a ritual's time falls into a clock change in the next ten years.
+    """
+    sess = session(ctx, config)
+    if not sess.config.exists():
+        raise UsageError(f"no preferences file at {sess.config}", hint="run `ritual init` to create one")
+    prefs = sess.load()
+    warn_clock_changes(prefs, clock.today(prefs.zone), days=3653)
+    rituals = ", ".join(f"{r.title.lower()} {r.cadence} on {r.day}s at {r.time:%H:%M}" for r in prefs.rituals)
+    output.out(f"ok: {sess.config} is valid ({rituals or 'no rituals enabled'})")
+
+
+@app.command("edit")
+def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Open the preferences file in $VISUAL or $EDITOR, then check it.
+
+    An invalid edit never replaces the good file: at a terminal you can edit again;
+    otherwise your edit is kept beside it as NAME.rejected. The previous version is
+    kept as NAME.bak.
+    """
+    sess = session(ctx, config)
+    path = sess.config
+    if not path.exists():
+        raise UsageError(f"no preferences file at {path}", hint="run `ritual init` to create one")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise WorkError("no editor: set $EDITOR (or $VISUAL)", hint="e.g. EDITOR=nano ritual config edit")
+    original = fsio.read_text(path, "preferences file").encode("utf-8") if path.is_file() else b""
+    draft = path.with_name(path.name + ".rejected")
+    if not draft.exists():
+        fsio.write_bytes_atomic(draft, original)
+    else:
+        output.err(f"note: continuing your earlier edit in {draft}")
+    while True:
+        _run_editor(editor, draft)
+        edited = draft.read_bytes()
+        try:
+            preferences.parse_bytes(edited, source=path, formats=sess.formats())
+        except FileProblemsError as exc:
+            for line in exc.lines():
+                output.err(line)
+            if output.stdin_is_terminal() and typer.confirm("Edit again?", default=True):
+                continue
+            raise WorkError(
+                f"kept {path} unchanged; your edit is in {draft}",
+                hint="`ritual config edit` reopens it",
+            ) from None
+        break
+    if edited == original:
+        draft.unlink()
+        output.out(f"no changes to {path}")
+        return
+    fsio.backup(path)
+    fsio.write_bytes_atomic(path, edited)
+    draft.unlink()
+    output.out(f"saved {path} (previous version in {path.name}.bak)")
+
+
+def _run_editor(editor: str, target: Path) -> None:
+    try:
+        argv = shlex.split(editor)
+    except ValueError:
+        argv = [editor]
+    try:
+        subprocess.run([*argv, str(target)], check=True)
+    except FileNotFoundError:
+        raise WorkError(f"editor {argv[0]!r} not found", hint="set $EDITOR to an editor on your PATH") from None
+    except subprocess.CalledProcessError as exc:
+        raise WorkError(
+            f"the editor exited with status {exc.returncode}; {target.name.removesuffix('.rejected')} is unchanged",
+            hint=f"your draft is in {target}",
+        ) from None

@@ -1,0 +1,141 @@
+"""`ritual plan`: what is coming."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from .. import clock, output, schedule, selection
+from ..errors import UsageError
+from ..options import ConfigOption, date_value
+from ..preferences import Preferences
+from ..schedule import Occurrence
+from . import session
+
+
+class PlanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def plan(
+    ctx: typer.Context,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks ahead to show (1-520).")] = 4,
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="First day to show, YYYY-MM-DD (default: today, in your time zone).", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        PlanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table: a table at a terminal, plain columns when piped; json: for scripts; markdown: a table to paste.",
+        ),
+    ] = PlanFormat.table,
+    config: ConfigOption = None,
+) -> None:
+    """Show the coming check-ins and date nights: dates, times, focus practice, date idea."""
+    if not 1 <= weeks <= 520:
+        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
+    prefs = session(ctx, config).load()
+    start = date_value(from_, "--from") or clock.today(prefs.zone)
+    until = start + dt.timedelta(weeks=weeks)
+    occs = schedule.occurrences(prefs, start, until)
+    warn_clock_changes(prefs, start)
+    rows = [(o, row(prefs, o)) for o in occs]
+    if fmt is PlanFormat.json:
+        output.out(json.dumps([r for _, r in rows], ensure_ascii=False, indent=2))
+    elif fmt is PlanFormat.markdown:
+        output.out(markdown(prefs, rows, start, until))
+    elif output.is_terminal():
+        rich_table(prefs, rows, start, until)
+    else:
+        output.out(text(rows) if rows else f"nothing planned from {start} to {until}")
+
+
+def warn_clock_changes(prefs: Preferences, start: dt.date, days: int = 366) -> None:
+    """Warn (stderr) when a ritual's time is skipped or doubled by a clock change within a year."""
+    for w in schedule.clock_warnings(prefs, start, start + dt.timedelta(days=days)):
+        output.err(w.message(prefs.couple.timezone))
+
+
+def row(prefs: Preferences, occ: Occurrence) -> dict[str, Any]:
+    """One occurrence as plain data: the JSON contract of `ritual plan`."""
+    ritual = prefs.ritual(occ.ritual)
+    focus = selection.focus(prefs, occ) if occ.ritual == "checkin" else None
+    idea = selection.idea(prefs, occ) if occ.ritual == "date-night" else None
+    return {
+        "ritual": occ.ritual,
+        "date": occ.date.isoformat(),
+        "start": occ.start.isoformat(),
+        "end": occ.end.isoformat(),
+        "timezone": prefs.couple.timezone,
+        "minutes": occ.minutes,
+        "summary": occ.title,
+        "format": ritual.format if occ.ritual == "checkin" else None,
+        "location": ritual.location or None,
+        "focus": {"id": focus.id, "title": focus.title} if focus else None,
+        "idea": {"id": idea.id, "title": idea.title} if idea else None,
+    }
+
+
+Rows = list[tuple[Occurrence, dict[str, Any]]]
+
+
+def _when(o: Occurrence) -> tuple[str, str]:
+    return o.start.strftime("%a %Y-%m-%d"), f"{o.start:%H:%M}–{o.end:%H:%M} {o.start.tzname()}"
+
+
+def _about(r: dict[str, Any]) -> str:
+    if r["focus"]:
+        return f"focus: {r['focus']['title']}"
+    if r["idea"]:
+        return f"idea: {r['idea']['title']}"
+    return ""
+
+
+def text(rows: Rows) -> str:
+    """Plain columns for pipes and cron mail: one occurrence a line, no escapes."""
+    lines = []
+    for o, r in rows:
+        day, hours = _when(o)
+        lines.append(f"{day}  {hours:<17}  {r['summary']:<10}  {_about(r)}".rstrip())
+    return "\n".join(lines)
+
+
+def markdown(prefs: Preferences, rows: Rows, start: dt.date, until: dt.date) -> str:
+    from ..markdown_text import escape
+
+    names = " & ".join(escape(n) for n in prefs.couple.partners)
+    last = until - dt.timedelta(days=1)
+    lines = [f"# Rituals for {names}: {start} to {last}", "", "| Date | Time | Ritual | About |", "|---|---|---|---|"]
+    for o, r in rows:
+        day, hours = _when(o)
+        lines.append(f"| {day} | {hours} | {r['summary']} | {escape(_about(r))} |")
+    if not rows:
+        lines.append("| | | nothing planned | |")
+    return "\n".join(lines)
+
+
+def rich_table(prefs: Preferences, rows: Rows, start: dt.date, until: dt.date) -> None:
+    from rich.table import Table
+
+    names = " & ".join(prefs.couple.partners)
+    table = Table(title=f"Rituals for {output.clean(names)} · {prefs.couple.timezone}", title_justify="left")
+    for col in ("Date", "Time", "Ritual", "Focus / idea"):
+        table.add_column(col)
+    for o, r in rows:
+        day, hours = _when(o)
+        style = "cyan" if r["ritual"] == "checkin" else "magenta"
+        table.add_row(day, hours, f"[{style}]{r['summary']}[/]", output.clean(_about(r)))
+    con = output.console()
+    if rows:
+        con.print(table)
+    else:
+        con.print(f"nothing planned from {start} to {until}")

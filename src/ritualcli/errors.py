@@ -1,0 +1,81 @@
+"""The one error type of ritual, and the exit codes it maps to.
+
+The core raises these; only ``cli.RitualGroup`` turns them into a message and an
+exit code, so no command repeats that logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # a failure while working: disk, permissions, a lock held too long
+EXIT_USAGE = 2  # bad usage or a bad preferences / history / template file
+
+
+class RitualError(Exception):
+    """A problem the user can act on. Never shown with a traceback."""
+
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        out = [f"error: {self.message}"]
+        if self.hint:
+            out.append(f"hint: {self.hint}")
+        return out
+
+
+class WorkError(RitualError):
+    """Disk, permission, lock: something failed while doing the work (exit 1)."""
+
+    exit_code = EXIT_FAILURE
+
+
+class UsageError(RitualError):
+    """A bad flag value or an impossible request (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file: where, and what."""
+
+    key: str  # dotted key ("checkin.time"), or "" for the whole file
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def render(self, source: str) -> str:
+        where = source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+class FileProblemsError(RitualError):
+    """A preferences, history or template file with one or more problems (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, source: str, problems: list[Problem], *, hint: str | None = None) -> None:
+        self.source = source
+        self.problems = problems
+        count = len(problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{source}: {count} {noun}", hint=hint)
+
+    def lines(self) -> list[str]:
+        out = [f"error: {self.message}"]
+        out += [f"  {p.render(self.source)}" for p in self.problems]
+        if self.hint:
+            out.append(f"hint: {self.hint}")
+        return out

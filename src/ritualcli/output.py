@@ -1,0 +1,71 @@
+"""Writing to the terminal: plain by default, rich only at a real terminal.
+
+Cron mails whatever we print, scripts parse it, and NO_COLOR / TERM=dumb users
+asked for no escapes: so rich (and its import cost) is used only when stdout is
+an interactive terminal that can show it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# Bidi overrides/isolates can make a name display as something else ("Trojan Source").
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+
+
+def clean(text: str) -> str:
+    """Text safe to show in a terminal: control and bidi characters made visible."""
+    out = []
+    for ch in text:
+        if ch in "\n\t":
+            out.append(ch)
+        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def is_terminal(stream: TextIO | None = None) -> bool:
+    stream = stream or sys.stdout
+    try:
+        return stream.isatty() and os.environ.get("TERM") != "dumb"
+    except (AttributeError, ValueError):
+        return False
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def wants_color() -> bool:
+    return is_terminal() and "NO_COLOR" not in os.environ
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(clean(text) + "\n")
+
+
+def err(text: str) -> None:
+    """A line on stderr: notes, warnings, errors. Never coloured: it may be mailed."""
+    sys.stderr.write(clean(text) + "\n")

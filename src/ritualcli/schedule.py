@@ -1,0 +1,239 @@
+"""When the rituals happen: occurrences from RRULEs in the couple's time zone.
+
+The same RRULE text is what the calendar export writes, and occurrences are
+expanded from it with dateutil, so `ritual plan` and every calendar agree.
+
+Clock changes follow RFC 5545 (and ``zoneinfo`` with ``fold=0``): an ambiguous
+local time is its first occurrence; a local time that does not exist (a
+spring-forward gap) is read with the offset before the gap, so 02:30 on the New
+York spring-forward Sunday is 03:30 EDT. Every instance lasts exactly its
+duration in real time, even across a clock change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from .preferences import WEEKDAYS, Preferences, Ritual
+
+UTC = dt.UTC
+# Series with no couple.start count their phase (biweekly) and rotation from here,
+# so neither changes with the day the command runs. A Monday.
+EPOCH = dt.date(2000, 1, 3)
+_ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    ritual: str  # "checkin" | "date-night"
+    date: dt.date  # the local date it is planned for
+    start: dt.datetime  # aware, in the couple's zone, the real wall clock
+    end: dt.datetime
+    index: int  # 0-based count of this series' slots since its anchor, skipped ones included
+
+    @property
+    def title(self) -> str:
+        return "Check-in" if self.ritual == "checkin" else "Date night"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+def series_anchor(prefs: Preferences) -> dt.date:
+    return prefs.couple.start or EPOCH
+
+
+def rrule_text(ritual: Ritual) -> str:
+    """The RRULE value (without DTSTART) for a ritual, as written to the calendar."""
+    day = _ICAL_DAYS[ritual.weekday]
+    if ritual.cadence == "weekly":
+        return f"FREQ=WEEKLY;BYDAY={day}"
+    if ritual.cadence == "biweekly":
+        return f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day};WKST=MO"
+    return f"FREQ=MONTHLY;BYDAY={ritual.week_of_month}{day}"
+
+
+def _first_weekday_on_or_after(day: dt.date, weekday: int) -> dt.date:
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = _first_weekday_on_or_after(dt.date(year, month, 1), weekday)
+    if n > 0:
+        return first + dt.timedelta(weeks=n - 1)
+    last = first + dt.timedelta(weeks=4)
+    if last.month != month:
+        last -= dt.timedelta(weeks=1)
+    return last
+
+
+def first_slot(ritual: Ritual, anchor: dt.date) -> dt.date:
+    """The first date on or after ``anchor`` that the ritual's rule produces."""
+    if ritual.cadence in ("weekly", "biweekly"):
+        return _first_weekday_on_or_after(anchor, ritual.weekday)
+    year, month = anchor.year, anchor.month
+    while True:
+        d = _nth_weekday(year, month, ritual.weekday, ritual.week_of_month)
+        if d >= anchor:
+            return d
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def slot_index(ritual: Ritual, anchor: dt.date, day: dt.date) -> int:
+    """How many slots of the series come before ``day`` (a date the rule produces)."""
+    first = first_slot(ritual, anchor)
+    if ritual.cadence == "weekly":
+        return (day - first).days // 7
+    if ritual.cadence == "biweekly":
+        return (day - first).days // 14
+    return (day.year - first.year) * 12 + day.month - first.month
+
+
+def _rule_start(ritual: Ritual, anchor: dt.date, frm: dt.date) -> dt.date:
+    """A DTSTART for dateutil near ``frm`` that keeps the series' phase."""
+    first = first_slot(ritual, anchor)
+    if frm <= first:
+        return first
+    if ritual.cadence == "biweekly":
+        periods = -(-(frm - first).days // 14)  # ceiling division
+        return first + dt.timedelta(days=14 * periods)
+    return frm
+
+
+def to_aware(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """Wall-clock time -> the real instant, shown on the zone's real clock (RFC 5545)."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+
+
+def _dates(ritual: Ritual, anchor: dt.date, frm: dt.date, until: dt.date) -> Iterator[dt.date]:
+    """Dates the rule produces in [frm, until), expanded by dateutil from rrule_text."""
+    if until <= frm:
+        return
+    from dateutil.rrule import rrulestr
+
+    start = _rule_start(ritual, anchor, max(frm, anchor))
+    if start >= until:
+        return
+    rule = rrulestr(rrule_text(ritual), dtstart=dt.datetime.combine(start, dt.time()))
+    for moment in rule.xafter(dt.datetime.combine(start, dt.time()), inc=True):
+        day = moment.date()
+        if day >= until:
+            return
+        yield day
+
+
+def occurrences(
+    prefs: Preferences,
+    frm: dt.date,
+    until: dt.date,
+    kinds: Iterable[str] | None = None,
+    *,
+    include_skipped: bool = False,
+) -> list[Occurrence]:
+    """Every planned occurrence with a local date in [frm, until), sorted by start."""
+    zone = prefs.zone
+    anchor = series_anchor(prefs)
+    wanted = set(kinds) if kinds is not None else None
+    out: list[Occurrence] = []
+    for ritual in prefs.rituals:
+        if wanted is not None and ritual.kind not in wanted:
+            continue
+        length = dt.timedelta(minutes=ritual.duration)
+        for day in _dates(ritual, anchor, frm, until):
+            if not include_skipped and prefs.skip.covers(day):
+                continue
+            start = to_aware(dt.datetime.combine(day, ritual.time), zone)
+            end = (start.astimezone(UTC) + length).astimezone(zone)
+            out.append(Occurrence(ritual.kind, day, start, end, slot_index(ritual, anchor, day)))
+    out.sort(key=lambda o: (o.start, o.ritual))
+    return out
+
+
+def next_occurrence(prefs: Preferences, kind: str, on_or_after: dt.date) -> Occurrence | None:
+    """The first occurrence on or after a date, looking at most ~2 years ahead."""
+    horizon = on_or_after + dt.timedelta(days=800)
+    found = occurrences(prefs, on_or_after, horizon, [kind])
+    return found[0] if found else None
+
+
+def occurrence_on(prefs: Preferences, kind: str, day: dt.date) -> Occurrence | None:
+    found = occurrences(prefs, day, day + dt.timedelta(days=1), [kind])
+    return found[0] if found else None
+
+
+def previous_occurrence(prefs: Preferences, kind: str, before: dt.date) -> Occurrence | None:
+    """The last occurrence strictly before a date, looking back at most ~2 years."""
+    found = occurrences(prefs, before - dt.timedelta(days=800), before, [kind])
+    return found[-1] if found else None
+
+
+# --------------------------------------------------------------------------- clock changes
+
+
+def clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
+    """'gap' if the wall time does not exist that day, 'overlap' if it happens twice."""
+    first = local.replace(tzinfo=zone, fold=0)
+    second = local.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    return "overlap" if back == local else "gap"
+
+
+@dataclass(frozen=True)
+class ClockWarning:
+    ritual: Ritual
+    day: dt.date
+    issue: str  # "gap" | "overlap"
+    suggestion: dt.time | None
+
+    def message(self, zone: str) -> str:
+        hhmm = self.ritual.time.strftime("%H:%M")
+        what = (
+            f"does not exist on {self.day.isoformat()} (clocks spring forward in {zone}); "
+            "it will be read as the time just after the change"
+            if self.issue == "gap"
+            else f"happens twice on {self.day.isoformat()} (clocks fall back in {zone}); "
+            "the first one is used"
+        )
+        tip = (
+            f"; {self.suggestion.strftime('%H:%M')} is safe all year"
+            if self.suggestion
+            else ""
+        )
+        return f"warning: {self.ritual.title.lower()} at {hhmm} {what}{tip}"
+
+
+def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[ClockWarning]:
+    """For each ritual, the first planned date whose time falls in a gap or overlap."""
+    zone = prefs.zone
+    anchor = series_anchor(prefs)
+    out: list[ClockWarning] = []
+    for ritual in prefs.rituals:
+        days = [d for d in _dates(ritual, anchor, frm, until) if not prefs.skip.covers(d)]
+        for day in days:
+            issue = clock_issue(dt.datetime.combine(day, ritual.time), zone)
+            if issue:
+                out.append(ClockWarning(ritual, day, issue, _safe_time(ritual.time, days, zone)))
+                break
+    return out
+
+
+def _safe_time(wanted: dt.time, days: list[dt.date], zone: ZoneInfo) -> dt.time | None:
+    """The nearest half-hour time that is neither skipped nor doubled on any of ``days``."""
+    base = wanted.hour * 60 + wanted.minute
+    for step in range(1, 48):
+        for sign in (1, -1):
+            minutes = (base + sign * step * 30) % (24 * 60)
+            candidate = dt.time(minutes // 60, minutes % 60)
+            if all(clock_issue(dt.datetime.combine(d, candidate), zone) is None for d in days):
+                return candidate
+    return None
+
+
+def weekday_name(day: int) -> str:
+    return WEEKDAYS[day].capitalize()
