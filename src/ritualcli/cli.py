@@ -7,7 +7,7 @@ one place where a RitualError becomes a message and an exit code.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
@@ -41,7 +41,9 @@ class RitualGroup(TyperGroup):
 
 # Rich help and error boxes only for a person at a terminal: cron mail, pipes and
 # TERM=dumb get plain text (and skip importing rich).
-_MARKUP = "rich" if output.is_terminal(sys.stdout) and output.is_terminal(sys.stderr) else None
+_MARKUP: Literal["rich"] | None = (
+    "rich" if output.is_terminal(sys.stdout) and output.is_terminal(sys.stderr) else None
+)
 
 app = typer.Typer(
     cls=RitualGroup,

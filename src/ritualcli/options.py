@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,7 +24,7 @@ ConfigOption = Annotated[
 ]
 
 
-class RitualKind(str, Enum):
+class RitualKind(StrEnum):
     checkin = "checkin"
     date_night = "date-night"
 

@@ -8,6 +8,7 @@ misspelt key.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import os
@@ -232,7 +233,7 @@ def parse_time(value: str) -> dt.time:
     """'19:00' -> time(19, 0); raises ValueError with a message a user can act on."""
     m = _TIME_RE.match(value.strip())
     if not m:
-        raise ValueError(f"{value!r} is not a time: use HH:MM, 24-hour (e.g. \"19:30\")")
+        raise ValueError(f'{value!r} is not a time: use HH:MM, 24-hour (e.g. "19:30")')
     hour, minute = int(m.group(1)), int(m.group(2))
     if hour > 23 or minute > 59:
         raise ValueError(f"{value!r} is not a time of day: hours 00-23, minutes 00-59")
@@ -245,7 +246,7 @@ def _time(value: object) -> dt.time:
             raise _Bad("use HH:MM local time, without seconds or offset")
         return value
     if not isinstance(value, str):
-        raise _Bad(f"expected a time as \"HH:MM\", got {_type_name(value)}")
+        raise _Bad(f'expected a time as "HH:MM", got {_type_name(value)}')
     try:
         return parse_time(value)
     except ValueError as exc:
@@ -285,7 +286,7 @@ def check_zone(name: str) -> str:
 
         near = difflib.get_close_matches(name, sorted(zoneinfo.available_timezones()), n=1)
         tip = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ValueError(f"{name!r} is not an IANA time zone such as \"Europe/Berlin\"{tip}")
+        raise ValueError(f'{name!r} is not an IANA time zone such as "Europe/Berlin"{tip}')
     return name
 
 
@@ -326,10 +327,8 @@ def local_zone_name() -> str:
             candidates.append(target.split("zoneinfo/", 1)[1])
     except OSError:
         pass
-    try:
+    with contextlib.suppress(OSError):
         candidates.append(Path("/etc/timezone").read_text().strip())
-    except OSError:
-        pass
     for name in candidates:
         try:
             return check_zone(name)
@@ -628,12 +627,16 @@ def parse_bytes(
     """Decode and validate a preferences file's bytes."""
     label = str(source) if source else "preferences"
     if len(data) > MAX_FILE_BYTES:
-        raise FileProblemsError(label, [Problem("", f"is {len(data)} bytes; a preferences file is at most {MAX_FILE_BYTES}")])
+        raise FileProblemsError(
+            label, [Problem("", f"is {len(data)} bytes; a preferences file is at most {MAX_FILE_BYTES}")]
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileProblemsError(label, [Problem("", "is not UTF-8 text", line=line)], hint="save the file as UTF-8") from None
+        bad_line = data[: exc.start].count(b"\n") + 1
+        raise FileProblemsError(
+            label, [Problem("", "is not UTF-8 text", line=bad_line)], hint="save the file as UTF-8"
+        ) from None
     # Editors on Windows may prepend a byte-order mark; TOML itself does not allow it.
     text = text.removeprefix("\ufeff")
     try:
@@ -648,7 +651,9 @@ def parse_bytes(
             line = text.count("\n") + 1
         raise FileProblemsError(label, [Problem("", f"TOML syntax: {msg}", line=line, column=col)]) from None
     except RecursionError:
-        raise FileProblemsError(label, [Problem("", "is nested too deeply to be a preferences file")]) from None
+        raise FileProblemsError(
+            label, [Problem("", "is nested too deeply to be a preferences file")]
+        ) from None
     return from_mapping(doc, text=text, source=source, formats=formats)
 
 
@@ -745,13 +750,22 @@ def to_document(prefs: Preferences) -> dict[str, Any]:
         "checkin": ritual(prefs.checkin, {}),
         "date_night": ritual(
             prefs.date_night,
-            {"budget": d.budget, "settings": list(d.settings), "interests": list(d.interests), "avoid": list(d.avoid)},
+            {
+                "budget": d.budget,
+                "settings": list(d.settings),
+                "interests": list(d.interests),
+                "avoid": list(d.avoid),
+            },
         ),
-        "conversation": {"depth": prefs.conversation.depth, "off_limits": list(prefs.conversation.off_limits)},
+        "conversation": {
+            "depth": prefs.conversation.depth,
+            "off_limits": list(prefs.conversation.off_limits),
+        },
         "skip": {
             "dates": list(prefs.skip.dates),
             "ranges": [
-                {"from": r.start, "to": r.end, **({"note": r.note} if r.note else {})} for r in prefs.skip.ranges
+                {"from": r.start, "to": r.end, **({"note": r.note} if r.note else {})}
+                for r in prefs.skip.ranges
             ],
         },
         "calendar": {"name": prefs.calendar.name, "private": prefs.calendar.private},
@@ -771,7 +785,7 @@ _TABLE_NOTES = {
     "date_night": "Date night: same scheduling keys. budget: the most a date may cost (0 = free only).\n"
     "settings: home, out, outdoors. avoid: tags of ideas never to suggest.",
     "conversation": "depth: light | medium | deep, the deepest prompts offered. off_limits: topic tags never prompted.",
-    "skip": "No ritual on these dates, e.g. ranges = [{ from = 2027-07-01, to = 2027-07-14, note = \"Vacation\" }]",
+    "skip": 'No ritual on these dates, e.g. ranges = [{ from = 2027-07-01, to = 2027-07-14, note = "Vacation" }]',
     "calendar": "private = true: neutral titles and no prompts in exported calendars.",
     "support": "When to suggest talking to a couples therapist: a rating at or below low_rating for\n"
     "low_streak check-ins in a row, or a commitment carried `carried` times.",

@@ -200,11 +200,7 @@ class ClockWarning:
             else f"happens twice on {self.day.isoformat()} (clocks fall back in {zone}); "
             "the first one is used"
         )
-        tip = (
-            f"; {self.suggestion.strftime('%H:%M')} is safe all year"
-            if self.suggestion
-            else ""
-        )
+        tip = f"; {self.suggestion.strftime('%H:%M')} is safe all year" if self.suggestion else ""
         return f"warning: {self.ritual.title.lower()} at {hhmm} {what}{tip}"
 
 

@@ -7,7 +7,7 @@ import json
 import os
 import shlex
 import subprocess
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +19,9 @@ from ..options import ConfigOption
 from . import session
 from .plan import warn_clock_changes
 
-app = typer.Typer(help="Where the preferences file is, what it says, and whether it is valid.", no_args_is_help=True)
+app = typer.Typer(
+    help="Where the preferences file is, what it says, and whether it is valid.", no_args_is_help=True
+)
 
 
 @app.command("path")
@@ -31,7 +33,7 @@ def path_cmd(ctx: typer.Context, config: ConfigOption = None) -> None:
         output.err("note: the file does not exist yet; `ritual init` creates it")
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     toml = "toml"
     json = "json"
 
@@ -39,13 +41,17 @@ class ShowFormat(str, Enum):
 @app.command("show")
 def show(
     ctx: typer.Context,
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="toml (to read or copy) or json (for scripts).")] = ShowFormat.toml,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="toml (to read or copy) or json (for scripts).")
+    ] = ShowFormat.toml,
     config: ConfigOption = None,
 ) -> None:
     """Print the effective settings: your file with every default filled in."""
     prefs = session(ctx, config).load()
     if fmt is ShowFormat.json:
-        output.out(json.dumps(preferences.to_document(prefs), default=_json_default, ensure_ascii=False, indent=2))
+        output.out(
+            json.dumps(preferences.to_document(prefs), default=_json_default, ensure_ascii=False, indent=2)
+        )
     else:
         output.out(preferences.to_toml(prefs).rstrip("\n"))
 
@@ -125,7 +131,9 @@ def _run_editor(editor: str, target: Path) -> None:
     try:
         subprocess.run([*argv, str(target)], check=True)
     except FileNotFoundError:
-        raise WorkError(f"editor {argv[0]!r} not found", hint="set $EDITOR to an editor on your PATH") from None
+        raise WorkError(
+            f"editor {argv[0]!r} not found", hint="set $EDITOR to an editor on your PATH"
+        ) from None
     except subprocess.CalledProcessError as exc:
         raise WorkError(
             f"the editor exited with status {exc.returncode}; {target.name.removesuffix('.rejected')} is unchanged",

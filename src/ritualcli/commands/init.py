@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -22,11 +23,18 @@ def init(
     ctx: typer.Context,
     partner: Annotated[
         list[str] | None,
-        typer.Option("--partner", "-p", help="A partner's name; give it once for each of you.", show_default=False),
+        typer.Option(
+            "--partner", "-p", help="A partner's name; give it once for each of you.", show_default=False
+        ),
     ] = None,
     timezone: Annotated[
         str | None,
-        typer.Option("--timezone", "--tz", help="IANA time zone, e.g. Europe/Berlin (default: this machine's).", show_default=False),
+        typer.Option(
+            "--timezone",
+            "--tz",
+            help="IANA time zone, e.g. Europe/Berlin (default: this machine's).",
+            show_default=False,
+        ),
     ] = None,
     checkin_day: Annotated[str, typer.Option(help="Check-in weekday.")] = "sunday",
     checkin_time: Annotated[str, typer.Option(help="Check-in time, HH:MM.")] = "19:00",
@@ -35,14 +43,21 @@ def init(
     date_time: Annotated[str, typer.Option(help="Date-night time, HH:MM.")] = "19:30",
     budget: Annotated[int, typer.Option(help="Most a date may cost (0 = free only).", min=0)] = 60,
     interest: Annotated[
-        list[str] | None, typer.Option("--interest", help="Something you enjoy together; repeatable.", show_default=False)
+        list[str] | None,
+        typer.Option("--interest", help="Something you enjoy together; repeatable.", show_default=False),
     ] = None,
     off_limits: Annotated[
         list[str] | None,
-        typer.Option("--off-limits", help="A topic tag never to prompt (e.g. in-laws); repeatable.", show_default=False),
+        typer.Option(
+            "--off-limits", help="A topic tag never to prompt (e.g. in-laws); repeatable.", show_default=False
+        ),
     ] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: use the flags and defaults.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file (the old one is kept as .bak).")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: use the flags and defaults.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing file (the old one is kept as .bak).")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Create your preferences file: asks a few questions, or takes flags with --yes.
@@ -109,7 +124,7 @@ def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
         )
     doc = {
         "version": 1,
-        "couple": {"partners": partners, "timezone": zone, "start": clock.today(preferences.ZoneInfo(zone))},
+        "couple": {"partners": partners, "timezone": zone, "start": clock.today(ZoneInfo(zone))},
         "checkin": {"day": a["checkin_day"], "time": a["checkin_time"]},
         "date_night": {
             "cadence": a["date_cadence"],
@@ -128,7 +143,7 @@ def _ask(a: dict[str, object]) -> None:
 
     def ask(question: str, default: str, check: object = None) -> str:
         while True:
-            answer = typer.prompt(question, default=default).strip()
+            answer = str(typer.prompt(question, default=default)).strip()
             try:
                 if callable(check):
                     check(answer)
@@ -154,7 +169,9 @@ def _ask(a: dict[str, object]) -> None:
     a["timezone"] = ask("Time zone (IANA, e.g. Europe/Berlin)", str(a["timezone"]), check_zone)
     a["checkin_day"] = ask("Check-in day", str(a["checkin_day"]), one_of(WEEKDAYS)).lower()
     a["checkin_time"] = ask("Check-in time (HH:MM)", str(a["checkin_time"]), parse_time)
-    a["date_cadence"] = ask("Date nights: weekly, biweekly or monthly", str(a["date_cadence"]), one_of(CADENCES)).lower()
+    a["date_cadence"] = ask(
+        "Date nights: weekly, biweekly or monthly", str(a["date_cadence"]), one_of(CADENCES)
+    ).lower()
     a["date_day"] = ask("Date-night day", str(a["date_day"]), one_of(WEEKDAYS)).lower()
     a["date_time"] = ask("Date-night time (HH:MM)", str(a["date_time"]), parse_time)
 
@@ -163,8 +180,18 @@ def _ask(a: dict[str, object]) -> None:
             raise ValueError("a whole number, 0 or more")
 
     a["budget"] = int(ask("Most a date may cost (0 = free only)", str(a["budget"]), whole))
-    a["interests"] = _split(ask("Interests, comma-separated (e.g. cooking, music)", ", ".join(a["interests"]) if isinstance(a["interests"], list) else ""))
-    a["off_limits"] = _split(ask("Topics never to bring up, comma-separated (e.g. in-laws)", ", ".join(a["off_limits"]) if isinstance(a["off_limits"], list) else ""))
+    a["interests"] = _split(
+        ask(
+            "Interests, comma-separated (e.g. cooking, music)",
+            ", ".join(a["interests"]) if isinstance(a["interests"], list) else "",
+        )
+    )
+    a["off_limits"] = _split(
+        ask(
+            "Topics never to bring up, comma-separated (e.g. in-laws)",
+            ", ".join(a["off_limits"]) if isinstance(a["off_limits"], list) else "",
+        )
+    )
 
 
 def _split(text: str) -> list[str]:

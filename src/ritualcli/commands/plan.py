@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -17,7 +17,7 @@ from ..schedule import Occurrence
 from . import session
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
@@ -28,7 +28,11 @@ def plan(
     weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks ahead to show (1-520).")] = 4,
     from_: Annotated[
         str | None,
-        typer.Option("--from", help="First day to show, YYYY-MM-DD (default: today, in your time zone).", show_default=False),
+        typer.Option(
+            "--from",
+            help="First day to show, YYYY-MM-DD (default: today, in your time zone).",
+            show_default=False,
+        ),
     ] = None,
     fmt: Annotated[
         PlanFormat,
@@ -114,7 +118,12 @@ def markdown(prefs: Preferences, rows: Rows, start: dt.date, until: dt.date) -> 
 
     names = " & ".join(escape(n) for n in prefs.couple.partners)
     last = until - dt.timedelta(days=1)
-    lines = [f"# Rituals for {names}: {start} to {last}", "", "| Date | Time | Ritual | About |", "|---|---|---|---|"]
+    lines = [
+        f"# Rituals for {names}: {start} to {last}",
+        "",
+        "| Date | Time | Ritual | About |",
+        "|---|---|---|---|",
+    ]
     for o, r in rows:
         day, hours = _when(o)
         lines.append(f"| {day} | {hours} | {r['summary']} | {escape(_about(r))} |")
