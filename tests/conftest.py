@@ -1,0 +1,70 @@
+"""Shared fixtures: no test touches the real home or config dir."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from ritualcli.cli import app
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for var in ("RITUAL_CONFIG", "RITUAL_TODAY", "SOURCE_DATE_EPOCH", "EDITOR", "VISUAL", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("RITUAL_LOCK_WAIT", "2")
+    return home
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli() -> Invoke:
+    """Run a ritual command; on an unexpected exit code, show what it printed."""
+
+    def invoke(*args: str, code: int | None = 0, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        result = CliRunner().invoke(app, list(args), input=input, env=env)
+        if code is not None and result.exit_code != code:
+            import traceback
+
+            tb = "".join(traceback.format_exception(result.exception)) if result.exception else ""
+            pytest.fail(
+                f"ritual {' '.join(args)} exited {result.exit_code}, expected {code}\n"
+                f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}\n{tb}"
+            )
+        return result
+
+    return invoke
+
+
+COUPLE = """\
+version = 1
+[couple]
+partners = ["Alex", "Sam"]
+timezone = "America/New_York"
+start = 2026-11-23
+"""
+
+
+@pytest.fixture
+def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """Write a preferences file and point RITUAL_CONFIG at it."""
+
+    def write(text: str = COUPLE) -> Path:
+        path = tmp_path / "cfg" / "ritual.toml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        os.chmod(path, 0o600)
+        monkeypatch.setenv("RITUAL_CONFIG", str(path))
+        return path
+
+    return write
