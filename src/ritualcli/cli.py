@@ -13,6 +13,17 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, output
+from .commands import (
+    agenda,
+    commitments,
+    done,
+    export,
+    practices,
+    skip,
+    stats,
+    templates,
+    weekly,
+)
 from .commands import config as config_cmd
 from .commands import init as init_cmd
 from .commands import plan as plan_cmd
@@ -77,9 +88,19 @@ def root(
     ctx.obj = config
 
 
-app.command("init")(init_cmd.init)
+# The order here is the order `ritual --help` lists them: most used first.
 app.command("plan")(plan_cmd.plan)
+app.command("agenda")(agenda.agenda)
+app.add_typer(export.app, name="export")
+app.command("weekly")(weekly.weekly)
+app.command("done")(done.done)
+app.command("skip")(skip.skip)
+app.command("commitments")(commitments.commitments)
+app.command("stats")(stats.stats)
+app.command("init")(init_cmd.init)
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(templates.app, name="templates")
+app.command("practices")(practices.practices)
 
 
 def main() -> None:
