@@ -31,7 +31,9 @@ Invoke = Callable[..., Result]
 def cli() -> Invoke:
     """Run a ritual command; on an unexpected exit code, show what it printed."""
 
-    def invoke(*args: str, code: int | None = 0, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    def invoke(
+        *args: str, code: int | None = 0, input: str | None = None, env: dict[str, str] | None = None
+    ) -> Result:
         result = CliRunner().invoke(app, list(args), input=input, env=env)
         if code is not None and result.exit_code != code:
             import traceback

@@ -279,7 +279,7 @@ def check_zone(name: str) -> str:
     if ok:
         try:
             ZoneInfo(name)
-        except (ValueError, OSError):
+        except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
             ok = False
     if not ok:
         import zoneinfo

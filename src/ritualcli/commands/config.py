@@ -108,7 +108,7 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
                 output.err(line)
             if output.stdin_is_terminal() and typer.confirm("Edit again?", default=True):
                 continue
-            raise WorkError(
+            raise UsageError(
                 f"kept {path} unchanged; your edit is in {draft}",
                 hint="`ritual config edit` reopens it",
             ) from None

@@ -1,0 +1,132 @@
+"""Loading and validating the preferences file (schema v1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from ritualcli import preferences
+from ritualcli.errors import FileProblemsError, WorkError
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(FileProblemsError) as info:
+        preferences.parse_bytes(text.encode(), source=Path("/x/ritual.toml"))
+    return [p.render("/x/ritual.toml") for p in info.value.problems]
+
+
+MINIMAL = '[couple]\npartners = ["Alex", "Sam"]\ntimezone = "Europe/Berlin"\n'
+
+
+def test_minimal_file_fills_every_default() -> None:
+    p = preferences.parse_bytes(MINIMAL.encode())
+    assert p.couple.partners == ("Alex", "Sam")
+    assert p.checkin.time == dt.time(19, 0) and p.checkin.duration == 30 and p.checkin.day == "sunday"
+    assert p.date_night.cadence == "monthly" and p.date_night.duration == 150
+    assert p.dates.settings == ("home", "out", "outdoors")
+    assert p.conversation.depth == "medium" and p.calendar.private is True
+
+
+def test_duration_defaults_to_the_formats_length() -> None:
+    p = preferences.parse_bytes((MINIMAL + '[checkin]\nformat = "state-of-the-union"\n').encode())
+    assert p.checkin.duration == 60
+
+
+def test_example_round_trips_through_toml() -> None:
+    ex = preferences.example()
+    again = preferences.parse_bytes(preferences.to_toml(ex).encode())
+    assert preferences.to_document(again) == preferences.to_document(ex)
+    assert ex.skip.ranges[0].note == "Vacation"
+
+
+def test_all_problems_at_once_with_keys_lines_and_suggestions() -> None:
+    text = """\
+[couple]
+partners = ["Alex"]
+timezone = "Mars/Base"
+
+[checkin]
+time = "25:00"
+dya = "monday"
+
+[date_night]
+week_of_month = 5
+budget = -3
+
+[skip]
+ranges = [{ from = 2027-07-14, to = 2027-07-01 }]
+"""
+    found = problems(text)
+    joined = "\n".join(found)
+    assert len(found) == 7, joined
+    assert "/x/ritual.toml:2: couple.partners: needs at least two names" in joined
+    assert "/x/ritual.toml:3: couple.timezone: 'Mars/Base' is not an IANA time zone" in joined
+    assert "/x/ritual.toml:6: checkin.time: '25:00' is not a time of day" in joined
+    assert "/x/ritual.toml:7: checkin.dya: unknown key; did you mean checkin.'day'?" in joined
+    assert "/x/ritual.toml:10: date_night.week_of_month: 5 is not a week of the month" in joined
+    assert "date_night.budget: -3 is out of range" in joined
+    assert "skip.ranges: item 1: ends (2027-07-01) before it starts (2027-07-14)" in joined
+
+
+def test_syntax_error_names_line_and_column() -> None:
+    (msg,) = problems('[couple]\npartners = ["Alex", "Sam"\ntimezone = "UTC"\n')
+    assert msg.startswith("/x/ritual.toml:3:1: TOML syntax")
+
+
+@pytest.mark.parametrize(
+    ("snippet", "expected"),
+    [
+        ('partners = ["Alex", "alex"]', "appears twice"),
+        ('partners = ["Alex", ""]', "a name is empty"),
+        ('partners = "Alex and Sam"', "expected an array of names"),
+        ('partners = ["Alex", "Sam"]\ntimezone = 5', "expected an IANA zone name"),
+        ('partners = ["Alex", "Sam"]\nstart = "soon"', "is not a date"),
+    ],
+)
+def test_bad_couple_values(snippet: str, expected: str) -> None:
+    assert any(expected in m for m in problems(f"[couple]\n{snippet}\n"))
+
+
+def test_wrong_types_are_named() -> None:
+    found = "\n".join(
+        problems(MINIMAL + '[checkin]\nenabled = "yes"\nduration = 2.5\n[calendar]\nprivate = 1\n')
+    )
+    assert "checkin.enabled: expected true or false, got a string" in found
+    assert "checkin.duration: expected a whole number, got a number" in found
+    assert "calendar.private: expected true or false, got an integer" in found
+
+
+def test_unknown_table_and_missing_partners() -> None:
+    found = "\n".join(problems('[coupel]\npartners = ["A", "B"]\n'))
+    assert "coupel: unknown key; did you mean 'couple'?" in found
+    assert "couple.partners: is required" in found
+
+
+def test_unknown_checkin_format_suggests() -> None:
+    found = "\n".join(problems(MINIMAL + '[checkin]\nformat = "weekley"\n'))
+    assert "did you mean 'weekly'?" in found
+
+
+def test_wrong_schema_version() -> None:
+    assert any("schema version 1, not 2" in m for m in problems("version = 2\n" + MINIMAL))
+
+
+def test_bom_is_accepted_and_bad_utf8_is_a_problem() -> None:
+    assert preferences.parse_bytes(b"\xef\xbb\xbf" + MINIMAL.encode()).couple.timezone == "Europe/Berlin"
+    with pytest.raises(FileProblemsError) as info:
+        preferences.parse_bytes(MINIMAL.encode() + b"# caf\xe9\n")
+    assert info.value.problems[0].line == 4
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(WorkError, match="is a directory"):
+        preferences.load(tmp_path)
+
+
+def test_local_zone_default_is_a_real_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    assert preferences.local_zone_name() == "Asia/Kolkata"
+    monkeypatch.setenv("TZ", "Nowhere/Land")
+    assert preferences.check_zone(preferences.local_zone_name())

@@ -1,0 +1,175 @@
+"""The schedule engine, checked against dates computed independently (no dateutil)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ritualcli import preferences, schedule
+
+UTC = dt.UTC
+
+
+def prefs(
+    zone: str = "America/New_York", start: str | None = "2026-01-01", **tables: dict
+) -> preferences.Preferences:
+    doc: dict = {"couple": {"partners": ["Alex", "Sam"], "timezone": zone}}
+    if start:
+        doc["couple"]["start"] = dt.date.fromisoformat(start)
+    doc.update(tables)
+    return preferences.from_mapping(doc)
+
+
+ZONES = ["America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata"]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_weekly_checkin_keeps_local_time_across_every_dst_change(zone: str) -> None:
+    p = prefs(zone, checkin={"day": "sunday", "time": "19:00"}, date_night={"enabled": False})
+    occ = schedule.occurrences(p, dt.date(2026, 1, 1), dt.date(2031, 1, 1))
+    tz = ZoneInfo(zone)
+    assert len(occ) == 261  # Sundays from 2026-01-04 to 2030-12-29
+    offsets = set()
+    for o in occ:
+        assert o.start.weekday() == 6
+        assert (o.start.hour, o.start.minute) == (19, 0)
+        # the offset is the zone's real offset that evening, not a fixed one
+        assert o.start.utcoffset() == dt.datetime.combine(o.date, dt.time(19), tz).utcoffset()
+        assert o.end - o.start == dt.timedelta(minutes=30)
+        offsets.add(o.start.utcoffset())
+    assert len(offsets) == (1 if zone == "Asia/Kolkata" else 2)
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_monthly_last_weekday(zone: str) -> None:
+    p = prefs(
+        zone,
+        checkin={"enabled": False},
+        date_night={"cadence": "monthly", "day": "sunday", "week_of_month": -1, "time": "18:00"},
+    )
+    occ = schedule.occurrences(p, dt.date(2026, 1, 1), dt.date(2028, 1, 1))
+    expected = []
+    for year in (2026, 2027):
+        for month in range(1, 13):
+            weeks = calendar.monthcalendar(year, month)
+            last_sunday = max(w[6] for w in weeks)
+            expected.append(dt.date(year, month, last_sunday))
+    assert [o.date for o in occ] == expected
+    assert all((o.start.hour, o.start.minute) == (18, 0) for o in occ)
+
+
+def test_monthly_nth_weekday() -> None:
+    p = prefs(checkin={"enabled": False}, date_night={"day": "friday", "week_of_month": 3})
+    occ = schedule.occurrences(p, dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    for o in occ:
+        assert o.date.weekday() == 4
+        assert 15 <= o.date.day <= 21  # the third Friday is always the 15th..21st
+    assert len(occ) == 12
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_biweekly_phase_counts_from_start_not_from_today(zone: str) -> None:
+    p = prefs(
+        zone,
+        start="2026-03-02",
+        checkin={"cadence": "biweekly", "day": "wednesday"},
+        date_night={"enabled": False},
+    )
+    first = dt.date(2026, 3, 4)  # the first Wednesday on or after start
+    # Asking from several different days must give the same phase.
+    for frm in (dt.date(2026, 3, 1), dt.date(2026, 3, 12), dt.date(2026, 7, 9), dt.date(2029, 2, 1)):
+        occ = schedule.occurrences(p, frm, frm + dt.timedelta(days=120))
+        assert occ, frm
+        for o in occ:
+            assert (o.date - first).days % 14 == 0
+            assert o.date >= frm
+        assert (occ[0].date - frm).days < 14
+
+
+def test_biweekly_without_start_is_stable_across_days() -> None:
+    p = prefs(start=None, checkin={"cadence": "biweekly"}, date_night={"enabled": False})
+    a = schedule.occurrences(p, dt.date(2026, 5, 1), dt.date(2026, 9, 1))
+    b = schedule.occurrences(p, dt.date(2026, 5, 9), dt.date(2026, 9, 1))
+    assert {o.date for o in b} <= {o.date for o in a}
+    assert all((y.date - x.date).days == 14 for x, y in itertools.pairwise(a))
+
+
+def test_nothing_before_start() -> None:
+    p = prefs(start="2026-11-23")
+    occ = schedule.occurrences(p, dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert occ and min(o.date for o in occ) >= dt.date(2026, 11, 23)
+
+
+def test_skip_dates_and_ranges_across_dst() -> None:
+    p = prefs(
+        "Europe/Berlin",
+        skip={
+            "dates": [dt.date(2026, 12, 27)],
+            # crosses the 2027-03-28 spring-forward
+            "ranges": [{"from": dt.date(2027, 3, 20), "to": dt.date(2027, 4, 5), "note": "Trip"}],
+        },
+        date_night={"enabled": False},
+    )
+    occ = schedule.occurrences(p, dt.date(2026, 12, 1), dt.date(2027, 5, 1))
+    days = {o.date for o in occ}
+    assert dt.date(2026, 12, 27) not in days
+    assert not {dt.date(2027, 3, 21), dt.date(2027, 3, 28), dt.date(2027, 4, 4)} & days
+    assert dt.date(2027, 4, 11) in days and dt.date(2027, 3, 14) in days
+    assert all(o.start.hour == 19 for o in occ)
+    # slot numbers count skipped slots too, so rotation depends on the date alone
+    by_date = {o.date: o.index for o in occ}
+    assert by_date[dt.date(2027, 4, 11)] - by_date[dt.date(2027, 3, 14)] == 4
+
+
+def test_nonexistent_time_uses_offset_before_gap() -> None:
+    # 02:30 does not exist on 2027-03-14 in New York: RFC 5545 reads it with EST -> 03:30 EDT.
+    p = prefs(checkin={"time": "02:30", "duration": 60}, date_night={"enabled": False})
+    (o,) = schedule.occurrences(p, dt.date(2027, 3, 14), dt.date(2027, 3, 15))
+    assert o.start.astimezone(UTC) == dt.datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
+    assert o.start.isoformat() == "2027-03-14T03:30:00-04:00"
+    assert o.end - o.start == dt.timedelta(minutes=60)
+
+
+def test_ambiguous_time_is_the_first_and_lasts_its_duration() -> None:
+    # 01:30 happens twice on 2027-11-07 in New York: the first (EDT) is used.
+    p = prefs(checkin={"time": "01:30", "duration": 60}, date_night={"enabled": False})
+    (o,) = schedule.occurrences(p, dt.date(2027, 11, 7), dt.date(2027, 11, 8))
+    assert o.start.isoformat() == "2027-11-07T01:30:00-04:00"
+    # exactly 60 real minutes later: 01:30 again, now EST
+    assert o.end.isoformat() == "2027-11-07T01:30:00-05:00"
+    assert o.end.astimezone(UTC) - o.start.astimezone(UTC) == dt.timedelta(hours=1)
+
+
+def test_clock_warnings_name_first_date_and_a_safe_time() -> None:
+    p = prefs(checkin={"time": "02:30"}, date_night={"enabled": False})
+    (w,) = schedule.clock_warnings(p, dt.date(2026, 11, 1), dt.date(2027, 11, 1))
+    assert (w.day, w.issue) == (dt.date(2027, 3, 14), "gap")
+    assert w.suggestion is not None
+    tz = ZoneInfo("America/New_York")
+    for day in (dt.date(2027, 3, 14), dt.date(2027, 11, 7)):
+        assert schedule.clock_issue(dt.datetime.combine(day, w.suggestion), tz) is None
+    assert "2027-03-14" in w.message("America/New_York")
+
+
+def test_chile_midnight_gap() -> None:
+    # Chile springs forward at 24:00 Saturday: 00:30 on that Sunday does not exist.
+    p = prefs("America/Santiago", checkin={"time": "00:30"}, date_night={"enabled": False})
+    (w,) = schedule.clock_warnings(p, dt.date(2026, 1, 1), dt.date(2027, 1, 1))
+    assert w.issue == "gap" and w.day == dt.date(2026, 9, 6)
+
+
+def test_safe_times_warn_nothing() -> None:
+    for zone in ZONES:
+        assert schedule.clock_warnings(prefs(zone), dt.date(2026, 1, 1), dt.date(2036, 1, 1)) == []
+
+
+def test_rrule_text() -> None:
+    p = prefs(
+        checkin={"cadence": "biweekly", "day": "monday"}, date_night={"week_of_month": -1, "day": "sunday"}
+    )
+    assert schedule.rrule_text(p.checkin) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO"
+    assert schedule.rrule_text(p.date_night) == "FREQ=MONTHLY;BYDAY=-1SU"
