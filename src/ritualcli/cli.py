@@ -38,7 +38,8 @@ class RitualGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except RitualError as exc:
-            for line in exc.lines():
+            # Unattended (cron mails stderr), keep a simple error to one line.
+            for line in exc.lines(one_line=not output.is_terminal(sys.stderr)):
                 output.err(line)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:

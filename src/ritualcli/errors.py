@@ -23,7 +23,10 @@ class RitualError(Exception):
         self.message = message
         self.hint = hint
 
-    def lines(self) -> list[str]:
+    def lines(self, one_line: bool = False) -> list[str]:
+        """The message, and the hint on its own line (or the same line, for cron mail)."""
+        if one_line and self.hint:
+            return [f"error: {self.message} (hint: {self.hint})"]
         out = [f"error: {self.message}"]
         if self.hint:
             out.append(f"hint: {self.hint}")
@@ -73,7 +76,7 @@ class FileProblemsError(RitualError):
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{source}: {count} {noun}", hint=hint)
 
-    def lines(self) -> list[str]:
+    def lines(self, one_line: bool = False) -> list[str]:
         out = [f"error: {self.message}"]
         out += [f"  {p.render(self.source)}" for p in self.problems]
         if self.hint:

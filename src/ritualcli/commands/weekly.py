@@ -1,13 +1,76 @@
-"""`ritual weekly`."""
+"""`ritual weekly`: the cron job that writes the coming week's agendas."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from ..errors import UsageError
+from .. import clock, fsio, output, paths, weekly_digest
 from ..options import ConfigOption
+from . import session
 
 
-def weekly(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """(not built yet)"""
-    raise UsageError("`ritual weekly` is not built yet")
+def weekly(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the agendas, one YYYY-Www.md per ISO week (default: agendas/ beside your preferences).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    stdout: Annotated[
+        bool,
+        typer.Option(
+            "--stdout", help="Print the week's agendas instead of writing files (for cron's MAILTO)."
+        ),
+    ] = False,
+    ics: Annotated[bool, typer.Option("--ics", help="Also refresh rituals.ics in the folder.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Write the agendas of the next 7 days: made for cron, safe to rerun.
+
+    Rerunning the same day rewrites nothing (files are compared byte for byte).
+    Never prompts; fails with one line on stderr and a non-zero exit code.
+
+    Example crontab line:  0 8 * * MON ritual weekly --out ~/rituals
+    """
+    sess = session(ctx, config)
+    prefs = sess.load()
+    today = clock.today(prefs.zone)
+    user_dir = paths.user_templates_dir(sess.config)
+    data_dir = None if prefs.is_example else sess.data_dir
+    weeks = weekly_digest.weeks_ahead(prefs, today)
+
+    if stdout:
+        texts = [weekly_digest.render_week(prefs, w, user_dir=user_dir, data_dir=data_dir) for w in weeks]
+        output.out("\n".join(texts).rstrip("\n") if texts else f"nothing planned in the 7 days from {today}")
+        return
+
+    folder = (out or sess.data_dir / "agendas").expanduser()
+    # Same lock as `ritual done`: an agenda must not be built from a half-written history.
+    with fsio.locked(sess.data_dir):
+        fsio.ensure_dir(folder)
+        report: list[str] = []
+        for week in weeks:
+            text = weekly_digest.render_week(prefs, week, user_dir=user_dir, data_dir=data_dir)
+            path = folder / week.name
+            changed = fsio.write_if_changed(path, text.encode("utf-8"))
+            report.append(f"{'wrote' if changed else 'unchanged'} {path}")
+        if ics:
+            from ..calendar_file import write_calendar
+
+            path = folder / "rituals.ics"
+            changed = write_calendar(sess, prefs, path, agendas=0)
+            report.append(f"{'wrote' if changed else 'unchanged'} {path}")
+    if not quiet:
+        for line in report or [f"nothing planned in the 7 days from {today}"]:
+            output.out(line)
