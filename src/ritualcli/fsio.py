@@ -40,8 +40,17 @@ def ensure_dir(path: Path) -> None:
         return
     if path.exists():
         raise WorkError(f"cannot create directory {path}: a file is in the way")
+    missing = []
+    parent = path
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
     try:
-        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        # mkdir(parents=True) would give the parents default modes: make each one 0700.
+        for folder in reversed(missing):
+            folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    except FileExistsError:
+        raise WorkError(f"cannot create directory {path}: a file is in the way") from None
     except OSError as exc:
         raise WorkError(f"cannot create directory {path}: {_describe(exc)}") from None
 

@@ -1,0 +1,116 @@
+"""Never lose or expose data: atomic private writes, the lock, clear disk errors."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ritualcli import fsio
+from ritualcli.errors import WorkError
+
+
+def test_write_is_private_and_creates_private_dirs(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "deeper" / "file.md"
+    fsio.write_text_atomic(target, "Zoë ❤ Łukasz\n")
+    assert target.read_text(encoding="utf-8") == "Zoë ❤ Łukasz\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
+
+
+def test_rewrite_of_a_world_readable_file_makes_it_private(tmp_path: Path) -> None:
+    target = tmp_path / "old.toml"
+    target.write_text("old")
+    target.chmod(0o644)
+    fsio.write_text_atomic(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_failure_midway_keeps_old_file_and_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "ritual.toml"
+    target.write_text("the old, good file")
+
+    def replace_fails(src: str, dst: str) -> None:
+        assert Path(src).read_text() == "half of the new"  # the temp file was fully written
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "replace", replace_fails)
+    with pytest.raises(WorkError, match="cannot write"):
+        fsio.write_text_atomic(target, "half of the new")
+    assert target.read_text() == "the old, good file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ritual.toml"]
+
+
+@pytest.mark.parametrize(
+    ("err", "message"),
+    [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only file system"), (errno.EACCES, "permission denied")],
+)
+def test_disk_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, message: str) -> None:
+    # CI runs as root, which ignores chmod: make the OS say no instead.
+    target = tmp_path / "agenda.md"
+    target.write_text("before")
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise OSError(err, os.strerror(err))
+
+    monkeypatch.setattr(os, "fsync", fails)
+    with pytest.raises(WorkError, match=message):
+        fsio.write_text_atomic(target, "after")
+    assert target.read_text() == "before"
+    assert [p.name for p in tmp_path.iterdir()] == ["agenda.md"]
+
+
+def test_path_that_is_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(WorkError, match="is a directory"):
+        fsio.write_text_atomic(tmp_path, "x")
+
+
+def test_file_in_the_way_of_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "agendas").write_text("not a dir")
+    with pytest.raises(WorkError, match="a file is in the way"):
+        fsio.write_text_atomic(tmp_path / "agendas" / "x.md", "x")
+
+
+def test_write_if_changed(tmp_path: Path) -> None:
+    target = tmp_path / "w.md"
+    assert fsio.write_if_changed(target, b"a") is True
+    mtime = target.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert fsio.write_if_changed(target, b"a") is False
+    assert target.stat().st_mtime_ns == mtime
+    assert fsio.write_if_changed(target, b"b") is True
+
+
+def test_backup_keeps_previous_version(tmp_path: Path) -> None:
+    target = tmp_path / "ritual.toml"
+    target.write_text("v1")
+    bak = fsio.backup(target)
+    assert bak is not None and bak.read_text() == "v1" and stat.S_IMODE(bak.stat().st_mode) == 0o600
+
+
+def test_lock_makes_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None:
+    held = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with fsio.locked(tmp_path):
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait(5)
+    started = time.monotonic()
+    with pytest.raises(WorkError, match="another ritual command is still writing"), fsio.locked(tmp_path, wait=0.3):
+        pass
+    assert time.monotonic() - started >= 0.3  # it waited, boundedly
+    release.set()
+    t.join()
+    with fsio.locked(tmp_path, wait=0.3):  # free again
+        pass
