@@ -1,0 +1,236 @@
+"""The practice and date-idea libraries (``templates/practices.toml``, ``ideas.toml``).
+
+Loaded once per process into frozen dataclasses and checked at the door, so a
+mistake in the shipped content is reported by file and entry instead of turning
+into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
+the libraries to name the focus practice and the date idea, and must start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from . import templates_dir
+from .errors import FileProblemsError, Problem
+from .preferences import DEPTHS, PLACES
+
+PRACTICES_FILE = "practices.toml"
+IDEAS_FILE = "ideas.toml"
+ENERGIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True)
+class Prompt:
+    text: str
+    depth: str  # light | medium | deep
+    tags: tuple[str, ...]  # topic tags, matched against conversation.off_limits
+
+    @property
+    def level(self) -> int:
+        return DEPTHS.index(self.depth)
+
+
+@dataclass(frozen=True)
+class Practice:
+    id: str
+    title: str
+    why: str
+    exercise: str
+    sources: tuple[str, ...]  # titles of the seed articles (see SOURCES.md)
+    tags: tuple[str, ...]
+    prompts: tuple[Prompt, ...]
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: str
+    title: str
+    setting: str  # home | out | outdoors
+    cost: int  # whole currency units for the two of them; 0 = free
+    energy: str
+    interests: tuple[str, ...]
+    tags: tuple[str, ...]  # what a couple may avoid: crowds, alcohol, late-night…
+    description: str
+    prompts: tuple[Prompt, ...]  # a few conversation starters, each deeper than the last
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """Everything `date_night.avoid` can name: the idea's tags and its interests."""
+        return frozenset(self.tags) | frozenset(self.interests)
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: selection caches per loaded library
+class Library:
+    practices: tuple[Practice, ...]
+    ideas: tuple[Idea, ...]
+
+    def practice(self, practice_id: str) -> Practice | None:
+        return next((p for p in self.practices if p.id == practice_id), None)
+
+    def idea(self, idea_id: str) -> Idea | None:
+        return next((i for i in self.ideas if i.id == idea_id), None)
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic tag a prompt or practice carries: what off_limits can rule out."""
+        found = {t for p in self.practices for t in p.tags}
+        found |= {t for p in self.practices for q in p.prompts for t in q.tags}
+        found |= {t for i in self.ideas for q in i.prompts for t in q.tags}
+        return tuple(sorted(found))
+
+
+def load(directory: Path | None = None) -> Library:
+    """The libraries in ``directory`` (default: the built-in templates), read once."""
+    return _load(directory or templates_dir.builtin_dir())
+
+
+@functools.cache
+def _load(directory: Path) -> Library:
+    return Library(
+        practices=_read(directory / PRACTICES_FILE, "practice", _practice),
+        ideas=_read(directory / IDEAS_FILE, "idea", _idea),
+    )
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append(Problem(key, message))
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def _read(
+    path: Path, table: str, build: Callable[[Mapping[str, Any], str, _Problems], T | None]
+) -> tuple[T, ...]:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FileProblemsError(str(path), [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
+    entries = doc.get(table)
+    problems = _Problems()
+    if not isinstance(entries, list) or not entries:
+        problems.add(table, f"expected one or more [[{table}]] tables")
+        entries = []
+    out: list[T] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        key = f"{table}[{n}]"
+        if not isinstance(entry, dict):
+            problems.add(key, "expected a table")
+            continue
+        item = build(entry, key, problems)
+        if item is None:
+            continue
+        if item.id in seen:
+            problems.add(f"{key}.id", f"{item.id!r} is used twice")
+        seen.add(item.id)
+        out.append(item)
+    if problems.items:
+        raise FileProblemsError(str(path), problems.items)
+    return tuple(out)
+
+
+def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> str:
+    value = entry.get(name)
+    if not isinstance(value, str) or not value.strip():
+        problems.add(f"{key}.{name}", "expected a non-empty string")
+        return ""
+    return value.strip()
+
+
+def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> tuple[str, ...]:
+    value = entry.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.add(f"{key}.{name}", "expected an array of non-empty strings")
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _prompt(raw: object, key: str, problems: _Problems, default_depth: str | None = None) -> Prompt | None:
+    if isinstance(raw, str) and default_depth is not None:
+        return Prompt(raw.strip(), default_depth, ())
+    if not isinstance(raw, dict):
+        problems.add(key, "expected a table with text, depth and tags")
+        return None
+    text = _text(raw, key, "text", problems)
+    depth = raw.get("depth", default_depth)
+    if depth not in DEPTHS:
+        problems.add(f"{key}.depth", f"{depth!r} is not one of {', '.join(DEPTHS)}")
+        return None
+    if "tags" not in raw and default_depth is None:
+        problems.add(f"{key}.tags", "every prompt needs topic tags (an empty list if it touches none)")
+    tags = _strings(raw, key, "tags", problems)
+    return Prompt(text, depth, tags) if text else None
+
+
+def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practice | None:
+    before = len(problems.items)
+    raw_prompts = entry.get("prompts", [])
+    if not isinstance(raw_prompts, list) or len(raw_prompts) < 3:
+        problems.add(f"{key}.prompts", "a practice needs at least three prompts")
+        raw_prompts = raw_prompts if isinstance(raw_prompts, list) else []
+    prompts = [_prompt(p, f"{key}.prompts[{i}]", problems) for i, p in enumerate(raw_prompts, start=1)]
+    practice = Practice(
+        id=_text(entry, key, "id", problems),
+        title=_text(entry, key, "title", problems),
+        why=_text(entry, key, "why", problems),
+        exercise=_text(entry, key, "exercise", problems),
+        sources=_strings(entry, key, "sources", problems),
+        tags=_strings(entry, key, "tags", problems),
+        prompts=tuple(p for p in prompts if p is not None),
+    )
+    if not practice.sources:
+        problems.add(f"{key}.sources", "name the seed article the practice comes from")
+    return practice if len(problems.items) == before else None
+
+
+def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | None:
+    before = len(problems.items)
+    setting = entry.get("setting")
+    if setting not in PLACES:
+        problems.add(f"{key}.setting", f"{setting!r} is not one of {', '.join(PLACES)}")
+    energy = entry.get("energy")
+    if energy not in ENERGIES:
+        problems.add(f"{key}.energy", f"{energy!r} is not one of {', '.join(ENERGIES)}")
+    cost = entry.get("cost")
+    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
+        problems.add(f"{key}.cost", "expected a whole number, 0 or more")
+        cost = 0
+    raw_prompts = entry.get("prompts", [])
+    if not isinstance(raw_prompts, list) or not raw_prompts:
+        problems.add(f"{key}.prompts", "expected conversation prompts")
+        raw_prompts = []
+    # Plain-string prompts are written to deepen in order: the first light, then
+    # medium, then deep, so `conversation.depth` can cut the list short.
+    prompts = [
+        _prompt(p, f"{key}.prompts[{i + 1}]", problems, DEPTHS[min(i, len(DEPTHS) - 1)])
+        for i, p in enumerate(raw_prompts)
+    ]
+    idea = Idea(
+        id=_text(entry, key, "id", problems),
+        title=_text(entry, key, "title", problems),
+        setting=str(setting),
+        cost=cost,
+        energy=str(energy),
+        interests=tuple(t.lower() for t in _strings(entry, key, "interests", problems)),
+        tags=tuple(t.lower() for t in _strings(entry, key, "tags", problems)),
+        description=_text(entry, key, "description", problems),
+        prompts=tuple(p for p in prompts if p is not None),
+    )
+    return idea if len(problems.items) == before else None
