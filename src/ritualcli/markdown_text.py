@@ -12,11 +12,13 @@ import re
 from .output import clean
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
-_LEADING = re.compile(r"^(\s*)([-+#=]|\d+[.)])")
+_LEADING = re.compile(r"^(\s*)([-+#=])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")  # "1. x" is a list item: escape the dot, not the digit
 
 
 def escape(text: str) -> str:
     text = clean(text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
-    return _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
