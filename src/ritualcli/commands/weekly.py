@@ -20,7 +20,6 @@ def weekly(
             "--out",
             "-o",
             help="Folder for the agendas, one YYYY-Www.md per ISO week (default: agendas/ beside your preferences).",
-            file_okay=False,
             show_default=False,
         ),
     ] = None,
