@@ -169,7 +169,7 @@ def test_readme_crontab_line_runs_in_cron_env(cron_home: Path) -> None:
 
 
 def test_readme_mail_line_prints_utf8(cron_home: Path) -> None:
-    line = [ln for ln in readme_block("cron-mail").splitlines() if ln and not ln.startswith("MAILTO")][0]
+    line = next(ln for ln in readme_block("cron-mail").splitlines() if ln and not ln.startswith("MAILTO"))
     r = run_cron_line(line, cron_home)
     assert r.returncode == 0, r.stderr
     assert "Zoë & Łukasz 💛" in r.stdout.decode("utf-8")
