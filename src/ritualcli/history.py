@@ -36,7 +36,7 @@ from .schedule import Occurrence
 FILE_NAME = "history.toml"
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 5_000_000  # decades of weekly entries are a few hundred KB
-MAX_TEXT = 500  # characters in a commitment, note or reason
+MAX_TEXT = 1000  # characters in a commitment, note or reason (commands/done.py checks it too)
 STATUSES = ("held", "skipped")
 # A long stretch without records is a break, not a backlog: an agenda names at
 # most this many check-ins whose commitments it could not know.
@@ -231,7 +231,8 @@ def parse(text: str, path: Path | None = None) -> History:
     entries = [_entry(i, e, checker) for i, e in enumerate(raw)]
     _check_across(entries, checker)
     if checker.problems:
-        raise FileProblemsError(source, checker.problems, hint=_FIX_HINT)
+        problems = sorted(checker.problems, key=lambda p: p.line or 0)
+        raise FileProblemsError(source, problems, hint=_FIX_HINT)
     return _history(path, [e for e in entries if e is not None], text, spans)
 
 
@@ -285,7 +286,6 @@ def _text(value: object, what: str) -> str:
 
 
 def _entry(i: int, raw: dict[str, Any], c: _Checker) -> Entry | None:
-    before = len(c.problems)
     for key in raw:
         if key not in _ENTRY_KEYS:
             c.add(key, i, _unknown(key, _ENTRY_KEYS))
@@ -341,9 +341,11 @@ def _entry(i: int, raw: dict[str, Any], c: _Checker) -> Entry | None:
     if not isinstance(unplanned, bool):
         c.add("unplanned", i, f"expected true or false, got {unplanned!r}")
 
-    if len(c.problems) > before:
+    # Even with a bad value, an entry whose identity is clear takes part in the checks
+    # across entries, so every problem is reported at once; parse() still refuses it.
+    if type(date) is not dt.date or ritual not in RITUALS or status not in STATUSES:
         return None
-    assert isinstance(date, dt.date) and isinstance(ritual, str) and isinstance(status, str)
+    assert isinstance(ritual, str) and isinstance(status, str)
     return Entry(
         ritual=ritual,
         date=date,

@@ -1,0 +1,136 @@
+"""What `ritual stats` shows, computed from the schedule and the history (no printing).
+
+No streaks: a missed week is counted as "skipped" or "not recorded", never as a
+broken chain. Notes and commitment texts are not part of the summary at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from . import history, schedule
+from .history import History
+from .preferences import Preferences
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How a ritual's planned occurrences went over the window."""
+
+    ritual: str
+    planned: int
+    held: int  # of the planned ones
+    skipped: int
+    not_recorded: int
+    unplanned: int  # held on days the schedule had nothing (extra, not counted in planned)
+
+
+@dataclass(frozen=True)
+class Trend:
+    partner: str
+    points: tuple[tuple[dt.date, int], ...]  # (check-in date, rating), oldest first
+
+    @property
+    def values(self) -> list[int]:
+        return [r for _, r in self.points]
+
+    @property
+    def average(self) -> float | None:
+        return round(sum(self.values) / len(self.values), 1) if self.points else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    start: dt.date  # first day of the window
+    end: dt.date  # last day, inclusive (today)
+    weeks: int
+    since_start: bool  # the window was cut at couple.start: nothing was planned before
+    rhythm: tuple[Rhythm, ...]
+    rated: tuple[dt.date, ...]  # held check-ins with at least one rating: the chart's columns
+    trends: tuple[Trend, ...]
+    average_gap: float | None  # between the highest and lowest rating at each check-in
+    gap_checkins: int  # check-ins where every partner rated
+    made: int  # commitments made in the window
+    kept: int  # …of which kept by now
+    support: str | None
+
+
+def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> Stats:
+    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    since_start = bool(prefs.couple.start and prefs.couple.start > start)
+    if prefs.couple.start and since_start:
+        start = min(prefs.couple.start, end)  # nothing was planned before it
+    inside = [e for e in hist.entries if start <= e.date <= end]
+    rhythm = []
+    for ritual in prefs.rituals:
+        planned = {
+            o.date for o in schedule.occurrences(prefs, start, end + dt.timedelta(days=1), [ritual.kind])
+        }
+        mine = [e for e in inside if e.ritual == ritual.kind]
+        held = sum(1 for e in mine if e.held and e.date in planned)
+        skipped = sum(1 for e in mine if not e.held and e.date in planned)
+        rhythm.append(
+            Rhythm(
+                ritual=ritual.kind,
+                planned=len(planned),
+                held=held,
+                skipped=skipped,
+                not_recorded=len(planned) - held - skipped,
+                unplanned=sum(1 for e in mine if e.held and e.date not in planned),
+            )
+        )
+
+    checkins = [e for e in inside if e.ritual == "checkin" and e.held and e.ratings]
+    names = list(prefs.couple.partners)
+    names += sorted({n for e in checkins for n, _ in e.ratings} - set(names))  # renamed since
+    trends = tuple(
+        Trend(name, tuple((e.date, r) for e in checkins if (r := e.rating(name)) is not None))
+        for name in names
+    )
+    gaps = [
+        max(r for _, r in e.ratings) - min(r for _, r in e.ratings)
+        for e in checkins
+        if all(e.rating(n) is not None for n in prefs.couple.partners)
+    ]
+
+    states = history.commitment_states(hist, end + dt.timedelta(days=1))
+    made = [s for s in states if s.made >= start]
+    return Stats(
+        start=start,
+        end=end,
+        weeks=weeks,
+        since_start=since_start,
+        rhythm=tuple(rhythm),
+        rated=tuple(e.date for e in checkins),
+        trends=trends,
+        average_gap=round(sum(gaps) / len(gaps), 1) if gaps else None,
+        gap_checkins=len(gaps),
+        made=len(made),
+        kept=sum(1 for s in made if s.kept_on is not None),
+        support=support_now(prefs, hist, end),
+    )
+
+
+def support_now(prefs: Preferences, hist: History, today: dt.date) -> str | None:
+    """The support signal the next check-in agenda would show, with today's records in."""
+    after = today + dt.timedelta(days=1)
+    carried = [s.carried for s in history.commitment_states(hist, after) if s.kept_on is None]
+    coming = 1 if prefs.checkin.enabled else 0  # the next check-in they would be carried to
+    return history.support_signal(prefs, hist, after, max(carried, default=-coming) + coming)
+
+
+def spark(values: list[int | None]) -> str:
+    """Ratings 1..10 as block characters (▁ low, █ high); a gap where nobody rated is '·'."""
+    out = []
+    for v in values:
+        out.append("·" if v is None else BLOCKS[round((min(max(v, 1), 10) - 1) * 7 / 9)])
+    return "".join(out)
+
+
+def columns(stats: Stats, trend: Trend) -> list[int | None]:
+    """A partner's ratings lined up on the chart's columns (every rated check-in)."""
+    mine = dict(trend.points)
+    return [mine.get(d) for d in stats.rated]
