@@ -1,13 +1,66 @@
-"""`ritual export markdown`."""
+"""`ritual export markdown`: one Markdown agenda file per occurrence."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from .. import output
 from ..errors import UsageError
-from ..options import ConfigOption
+from ..options import ConfigOption, date_value
+from . import session
 
 
-def markdown(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """(not built yet)"""
-    raise UsageError("`ritual export markdown` is not built yet")
+def markdown(
+    ctx: typer.Context,
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Folder to write the agendas into (created 0700 if missing)."),
+    ] = Path("."),
+    weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks ahead (1-520).")] = 4,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="First day, YYYY-MM-DD (default: today, in your time zone).",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write one agenda per occurrence: YYYY-MM-DD-checkin.md, YYYY-MM-DD-date-night.md.
+
+    A file whose agenda has not changed is left alone, byte for byte, so a rerun
+    (or cron) rewrites nothing.
+    """
+    from .. import agenda, clock, fsio, paths, schedule
+
+    if not 1 <= weeks <= 520:
+        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
+    sess = session(ctx, config)
+    prefs = sess.load()
+    start = date_value(from_, "--from") or clock.today(prefs.zone)
+    until = start + dt.timedelta(weeks=weeks)
+    occs = schedule.occurrences(prefs, start, until)
+    folder = out.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {out}: is a file, not a folder")
+    user_dir = paths.user_templates_dir(sess.config)
+    written = unchanged = 0
+    for occ in occs:
+        text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=sess.data_dir)
+        path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
+        if fsio.write_if_changed(path, text.encode("utf-8")):
+            written += 1
+            output.out(f"written    {path}")
+        else:
+            unchanged += 1
+            output.out(f"unchanged  {path}")
+    last = until - dt.timedelta(days=1)
+    if not occs:
+        output.err(f"nothing planned from {start} to {last}; no files written")
+    else:
+        output.err(f"{written} written, {unchanged} unchanged in {folder} ({start} to {last})")

@@ -1,13 +1,80 @@
-"""`ritual practices`."""
+"""`ritual practices`: the practice library, and where each practice comes from."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from .. import output
 from ..errors import UsageError
 from ..options import ConfigOption
 
+if TYPE_CHECKING:
+    from ..library import Practice
 
-def practices(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """(not built yet)"""
-    raise UsageError("`ritual practices` is not built yet")
+
+class PracticesFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def practices(
+    ctx: typer.Context,
+    practice_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]", help="Show one practice in full, with its prompts.", show_default=False
+        ),
+    ] = None,
+    fmt: Annotated[
+        PracticesFormat,
+        typer.Option("--format", "-f", help="text: to read; json: for scripts (every field and prompt)."),
+    ] = PracticesFormat.text,
+    config: ConfigOption = None,
+) -> None:
+    """List the practice library: each practice, why it helps, and the article it comes from."""
+    from .. import library
+
+    lib = library.load()
+    chosen = lib.practices
+    if practice_id is not None:
+        found = lib.practice(practice_id.strip().lower())
+        if found is None:
+            import difflib
+
+            ids = [p.id for p in lib.practices]
+            near = difflib.get_close_matches(practice_id, ids, n=1)
+            tip = f"did you mean {near[0]!r}? " if near else ""
+            raise UsageError(f"no practice {practice_id!r}", hint=f"{tip}ids: {', '.join(ids)}")
+        chosen = (found,)
+    if fmt is PracticesFormat.json:
+        import json
+
+        output.out(json.dumps([as_dict(p) for p in chosen], ensure_ascii=False, indent=2))
+        return
+    blocks = [detail(p) if practice_id else summary(p) for p in chosen]
+    output.out("\n\n".join(blocks))
+
+
+def as_dict(p: Practice) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "why": p.why,
+        "exercise": p.exercise,
+        "sources": list(p.sources),
+        "tags": list(p.tags),
+        "prompts": [{"text": q.text, "depth": q.depth, "tags": list(q.tags)} for q in p.prompts],
+    }
+
+
+def summary(p: Practice) -> str:
+    return f"{p.id}: {p.title}\n  {p.why}\n  from: {'; '.join(p.sources)}"
+
+
+def detail(p: Practice) -> str:
+    lines = [summary(p), "", f"  exercise: {p.exercise}", "", "  prompts:"]
+    lines += [f"    [{q.depth}] {q.text}" + (f"  ({', '.join(q.tags)})" if q.tags else "") for q in p.prompts]
+    return "\n".join(lines)
