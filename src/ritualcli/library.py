@@ -86,7 +86,13 @@ class Library:
 
 def load(directory: Path | None = None) -> Library:
     """The libraries in ``directory`` (default: the built-in templates), read once."""
-    return _load(directory or templates_dir.builtin_dir())
+    return _load(directory or _builtin_dir())
+
+
+@functools.cache
+def _builtin_dir() -> Path:
+    # Asked once per agenda; importlib.resources is too slow to ask every time.
+    return templates_dir.builtin_dir()
 
 
 @functools.cache
