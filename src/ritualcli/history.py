@@ -683,8 +683,12 @@ def support_signal(prefs: Preferences, hist: History, before: dt.date, most_carr
     if low_streak(prefs, hist, before):
         reasons.append(
             "at least one of you has felt less than safe to be open "
-            f"(a rating of {prefs.support.low_rating} or less) at each of the last "
-            f"{_plural(prefs.support.low_streak, 'check-in')}"
+            f"(a rating of {prefs.support.low_rating} or less) at "
+            + (
+                "the last check-in"
+                if prefs.support.low_streak == 1
+                else f"each of the last {prefs.support.low_streak} check-ins"
+            )
         )
     if most_carried >= prefs.support.carried:
         reasons.append(
