@@ -123,8 +123,10 @@ def find_template(name: str, user_dir: Path | None) -> TemplateEntry:
             return entries[candidate]
     import difflib
 
-    near = difflib.get_close_matches(wanted, list(entries), n=1)
-    tip = f"did you mean {near[0]!r}? " if near else ""
+    # Match the short forms too ("weekly" for "checkin/weekly", "safety" for "_safety").
+    short = {n.rsplit("/", 1)[-1].lstrip("_"): n for n in entries}
+    near = difflib.get_close_matches(wanted.lstrip("_"), list(short), n=1)
+    tip = f"did you mean {short[near[0]]!r}? " if near else ""
     raise UsageError(
         f"no template named {name!r}",
         hint=f"{tip}`ritual templates list` shows them all: {', '.join(entries)}",
