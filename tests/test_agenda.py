@@ -1,0 +1,392 @@
+"""Agendas through the CLI: sections, time boxes, plan agreement, templates, safety, export."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import COUPLE, Invoke
+from ritualcli import history
+from ritualcli.history import CarryOver, OpenCommitment
+
+WriteConfig = Callable[..., Path]
+BOX = re.compile(r"^#+ .*\((\d+) min\)$", re.M)
+HEADING = re.compile(r"^(#+) (.*?)(?: \(\d+ min\))?$", re.M)
+HOTLINE = "1-800-799-7233"
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
+
+
+def headings(md: str) -> list[str]:
+    return [f"{level} {text}" for level, text in HEADING.findall(md)]
+
+
+def ends_with_safety_note(md: str) -> bool:
+    """The last part, after the last rule, is the safety note, and nothing follows it."""
+    if "\n---\n" not in md:
+        return False
+    note = md[md.rindex("\n---\n") :]
+    return HOTLINE in note and "afraid of your partner" in note and "\n#" not in note
+
+
+# --------------------------------------------------------------------------- check-ins
+
+
+def test_weekly_checkin_has_its_sections_names_and_boxes(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config()
+    md = cli("agenda", "checkin", "--date", "2026-11-29").stdout
+    assert headings(md) == [
+        "# Check-in: Sunday 29 November 2026",
+        "## Appreciations",
+        "## How safe did each of us feel?",
+        headings(md)[3],  # the week's practice, checked against `ritual plan` below
+        "## One topic, in turns",
+        "## Follow-through: since last time",
+        "## One commitment each",
+        "## Close",
+    ]
+    assert headings(md)[3].startswith("## This week's practice: ")
+    assert "Alex & Sam · 19:00–19:30 EST · 30 minutes" in md
+    assert re.search(r"^- Alex: \\_\\_ / 10$", md, re.M) and re.search(r"^- Sam: \\_\\_ / 10$", md, re.M)
+    assert [int(b) for b in BOX.findall(md)] == [4, 3, 7, 8, 3, 3, 2]
+    assert ends_with_safety_note(md)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "duration", "sections"),
+    [
+        ("weekly", 30, 7),
+        ("weekly", 45, 7),
+        ("weekly", 20, 7),
+        ("state-of-the-union", 60, 8),
+        ("state-of-the-union", 90, 8),
+        ("quick", 15, 6),
+        ("quick", 10, 6),
+    ],
+)
+def test_time_boxes_add_up_to_the_duration(
+    cli: Invoke, write_config: WriteConfig, fmt: str, duration: int, sections: int
+) -> None:
+    write_config(COUPLE + f'[checkin]\nformat = "{fmt}"\nduration = {duration}\n')
+    md = cli("agenda", "checkin", "--date", "2026-12-06").stdout
+    boxes = [int(b) for b in BOX.findall(md)]
+    assert len(boxes) == sections
+    assert sum(boxes) == duration
+    assert min(boxes) >= 1
+    assert f"{duration} minutes" in md
+
+
+def test_speaking_order_alternates_week_by_week(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config()
+    firsts = []
+    for day in ("2026-11-29", "2026-12-06", "2026-12-13"):
+        md = cli("agenda", "checkin", "--date", day).stdout
+        turns = re.findall(r"^1\. (\w+) speaks; (\w+) listens", md, re.M)
+        assert len(turns) == 1
+        firsts.append(turns[0])
+    assert firsts == [("Alex", "Sam"), ("Sam", "Alex"), ("Alex", "Sam")]
+
+
+def test_agenda_shows_the_focus_and_idea_that_plan_shows(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[date_night]\ncadence = "biweekly"\ninterests = ["music"]\n')
+    rows = json.loads(cli("plan", "--format", "json", "--weeks", "6").stdout)
+    kinds = {r["ritual"] for r in rows}
+    assert kinds == {"checkin", "date-night"}
+    for r in rows:
+        md = cli("agenda", r["ritual"], "--date", r["date"]).stdout
+        if r["ritual"] == "checkin":
+            assert r["focus"] and f"## This week's practice: {r['focus']['title']} (" in md
+        else:
+            assert r["idea"] and f"## Tonight: {r['idea']['title']}\n" in md
+
+
+def test_follow_through_renders_the_carry_over(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    made = dt.date(2026, 11, 29)
+    carry = CarryOver(
+        open=(OpenCommitment("c1", "Sam", "plan the *trip* <now>", made, 3),),
+        kept=(OpenCommitment("c2", "Alex", "walk after dinner", made, 1),),
+        unrecorded=(dt.date(2026, 12, 6),),
+        support="A gentle note: a couples therapist could help.",
+    )
+    monkeypatch.setattr(history, "carry_over", lambda prefs, data_dir, occ: carry)
+    write_config()
+    md = cli("agenda", "checkin", "--date", "2026-12-13").stdout
+    section = md[md.index("## Follow-through") : md.index("## One commitment")]
+    assert r"- Sam: plan the \*trip\* &lt;now&gt; (open for 3 check-ins now)" in section
+    assert "Kept since last time" in section and "- Alex: walk after dinner" in section
+    assert "the check-in of 2026-12-06" in section and "ritual done checkin --date 2026-12-06" in section
+    assert "> A gentle note: a couples therapist could help." in section
+    assert "Nothing is carried over" not in section
+
+
+# --------------------------------------------------------------------------- date nights, repair
+
+
+def test_date_night_agenda(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[conversation]\ndepth = "light"\n')
+    md = cli("agenda", "date-night", "--date", "2026-12-04").stdout
+    hs = headings(md)
+    assert hs[0] == "# Date night: Friday 4 December 2026"
+    assert hs[1].startswith("## Tonight: ")
+    assert hs[2:] == [
+        "## Phones away",
+        "## Talk, a little deeper as the evening goes",
+        "## Close with thanks",
+    ]
+    talk = md[md.index("## Talk") : md.index("## Close")]
+    assert len(re.findall(r"^\d\. ", talk, re.M)) == 1  # light: only the first, lightest prompt
+    assert "19:30–22:00 EST · 2 h 30 min" in md
+    assert ends_with_safety_note(md)
+
+
+def test_when_no_idea_fits_the_agenda_says_what_to_widen(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(
+        COUPLE
+        + '[date_night]\nbudget = 0\nsettings = ["out"]\navoid = ["crowds", "reading", "volunteering"]\n'
+    )
+    result = cli("agenda", "date-night")
+    md = result.stdout
+    assert "## Tonight: your choice" in md
+    assert "No date idea in the library fits your preferences (settings out; budget 0" in md
+    assert re.search(r'add "(home|outdoors)" to date_night\.settings', md)
+    assert len(re.findall(r"^\d\. ", md, re.M)) >= 1  # still something to talk about
+    rows = json.loads(cli("plan", "--format", "json").stdout)
+    assert [r["idea"] for r in rows if r["ritual"] == "date-night"] == [None]
+
+
+def test_few_free_outings_are_named_and_widening_suggested(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[date_night]\nbudget = 0\nsettings = ["out"]\n')
+    md = cli("agenda", "date-night").stdout
+    assert "Cost: free" in md
+    assert re.search(r"> Only \d date ideas fit your preferences .*date_night\.settings", md)
+
+
+def test_repair_agenda_follows_the_steps(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[conversation]\noff_limits = ["trust"]\n')
+    md = cli("agenda", "repair").stdout
+    assert headings(md) == [
+        "# Repair, after a hard conversation",
+        "## 1. Acknowledge what happened",
+        "## 2. Do your part",
+        "## 3. Validate each other's experience",
+        "## 4. Be curious about the why",
+        "## 5. Seek support",
+        "## Close",
+    ]
+    assert "couples therapist" in md
+    # `acknowledge` and `curiosity` are tagged "trust": ruled out, their steps stay without them.
+    assert "gently names that it has slipped" not in md
+    assert ends_with_safety_note(md)
+    assert "not tied to a date" in cli("agenda", "repair", "--date", "2026-12-01", code=2).stderr
+
+
+@pytest.mark.parametrize("fmt", ["weekly", "state-of-the-union", "quick"])
+def test_every_checkin_format_ends_with_the_safety_note(
+    cli: Invoke, write_config: WriteConfig, fmt: str
+) -> None:
+    write_config(COUPLE + f'[checkin]\nformat = "{fmt}"\n')
+    assert ends_with_safety_note(cli("agenda", "checkin").stdout)
+
+
+def test_names_and_locations_cannot_inject_markdown(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(
+        'version = 1\n[couple]\npartners = ["<b>Al</b>", "# Sam*"]\ntimezone = "UTC"\n'
+        '[checkin]\nlocation = "[click](http://x) | table"\n'
+    )
+    md = cli("agenda", "checkin").stdout
+    assert "<b>" not in md and "&lt;b&gt;Al&lt;/b&gt;" in md
+    assert not re.search(r"^# Sam", md, re.M) and r"\# Sam\*" in md
+    assert r"\[click\](http://x) \| table" in md
+
+
+# --------------------------------------------------------------------------- dates and files
+
+
+def test_a_date_without_an_occurrence_names_the_nearest(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config()
+    err = cli("agenda", "checkin", "--date", "2026-12-01", code=2).stderr
+    assert "no check-in on 2026-12-01" in err
+    assert "2026-11-29" in err and "2026-12-06" in err
+    assert "Traceback" not in err
+
+
+def test_a_skipped_date_says_it_is_skipped(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[skip]\nranges = [{ from = 2026-12-20, to = 2027-01-02, note = "Holidays" }]\n')
+    err = cli("agenda", "checkin", "--date", "2026-12-27", code=2).stderr
+    assert "skipped" in err and "Holidays" in err and "2027-01-03" in err
+
+
+def test_out_writes_a_private_file_with_the_same_text(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    write_config()
+    shown = cli("agenda", "checkin", "--out", "-").stdout
+    target = tmp_path / "agenda.md"
+    cli("agenda", "checkin", "--out", str(target))
+    assert target.read_text(encoding="utf-8") == shown
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    folder = tmp_path / "agendas"
+    folder.mkdir()
+    cli("agenda", "date-night", "--out", str(folder))
+    assert [p.name for p in folder.iterdir()] == ["2026-12-04-date-night.md"]
+
+
+def test_export_markdown_writes_one_file_each_and_reruns_touch_nothing(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    write_config()
+    out = tmp_path / "md"
+    first = cli("export", "markdown", "--out", str(out), "--weeks", "3").stdout
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "2026-11-29-checkin.md",
+        "2026-12-04-date-night.md",
+        "2026-12-06-checkin.md",
+        "2026-12-13-checkin.md",
+    ]
+    assert first.count("written") == 4
+    assert (out / "2026-12-06-checkin.md").read_text(encoding="utf-8") == cli(
+        "agenda", "checkin", "--date", "2026-12-06"
+    ).stdout
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
+    second = cli("export", "markdown", "--out", str(out), "--weeks", "3").stdout
+    assert second.count("unchanged") == 4 and "written" not in second
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()} == before
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
+
+
+def test_same_agenda_in_processes_with_different_hash_seeds(write_config: WriteConfig) -> None:
+    write_config(
+        COUPLE + '[date_night]\ninterests = ["music", "nature", "food"]\navoid = ["crowds", "alcohol"]\n'
+        '[conversation]\ndepth = "deep"\noff_limits = ["family", "money", "work"]\n'
+    )
+    script = (
+        "from typer.testing import CliRunner\nfrom ritualcli.cli import app\n"
+        "for args in (['plan', '--format', 'json', '--weeks', '10'],"
+        " ['agenda', 'checkin', '--date', '2026-12-13'], ['agenda', 'date-night']):\n"
+        "    r = CliRunner().invoke(app, args)\n    print(r.exit_code, r.stdout)\n"
+    )
+
+    def run(seed: str) -> str:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    one, two = run("1"), run("4242")
+    assert one == two
+    assert one.count("0 ") >= 3 and '"focus": {' in one
+
+
+# --------------------------------------------------------------------------- user templates
+
+
+def user_template(config: Path, name: str, text: str) -> Path:
+    path = config.parent / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sandbox_refuses_python_internals(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "checkin/weekly.md.j2", "# {{ when.long }}\n{{ ''.__class__.__mro__ }}\n")
+    err = cli("agenda", "checkin", code=2).stderr
+    assert f"{path}:2:" in err and "sandbox" in err
+    assert "Traceback" not in err and "object" not in cli("agenda", "checkin", code=2).stdout
+
+
+def test_broken_user_template_names_file_and_line(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "date-night.md.j2", "# ok\n\n{% for x in partners %}\n{{ x }}\n")
+    err = cli("agenda", "date-night", code=2).stderr
+    assert str(path) in err and re.search(rf"{re.escape(str(path))}:\d+: template syntax", err)
+    path.write_text("# ok\n\n{{ partner_names }}\n", encoding="utf-8")
+    err = cli("agenda", "date-night", code=2).stderr
+    assert f"{path}:3: 'partner_names' is undefined" in err
+
+
+def test_an_included_users_safety_note_is_the_file_blamed(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "_safety.md.j2", "---\n\n{{ hotline.number }}\n")
+    err = cli("agenda", "repair", code=2).stderr
+    assert f"{path}:3:" in err
+
+
+def test_templates_list_show_copy_and_override(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    listed = cli("templates", "list").stdout
+    for name in (
+        "checkin/weekly",
+        "checkin/state-of-the-union",
+        "checkin/quick",
+        "date-night",
+        "repair",
+        "_safety",
+    ):
+        assert re.search(rf"^{re.escape(name)} +built-in$", listed, re.M), name
+    shown = cli("templates", "show", "weekly").stdout
+    assert "timebox(" in shown and '{% include "_safety.md.j2" %}' in shown
+
+    copied = Path(cli("templates", "copy", "weekly").stdout.strip())
+    assert copied == config.parent / "templates" / "checkin" / "weekly.md.j2"
+    assert stat.S_IMODE(copied.stat().st_mode) == 0o600
+    copied.write_text(copied.read_text(encoding="utf-8").replace("## Appreciations", "## Thanks, out loud"))
+    assert re.search(
+        r"^checkin/weekly +yours, overrides the built-in one", cli("templates", "list").stdout, re.M
+    )
+    md = cli("agenda", "checkin").stdout
+    assert "## Thanks, out loud (4 min)" in md and "## Appreciations" not in md
+    assert "Thanks, out loud" in cli("templates", "show", "checkin/weekly").stdout
+    assert "Thanks, out loud" not in cli("templates", "show", "weekly", "--builtin").stdout
+
+    assert "--force" in cli("templates", "copy", "weekly", code=2).stderr
+    cli("templates", "copy", "weekly", "--force")
+    assert "## Appreciations (4 min)" in cli("agenda", "checkin").stdout
+    assert "did you mean" in cli("templates", "show", "weeky", code=2).stderr
+
+
+def test_a_users_own_checkin_format(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config(COUPLE + '[checkin]\nformat = "walk"\n')
+    user_template(
+        config,
+        "checkin/walk.md.j2",
+        '{% set box = timebox({"out": 1, "back": 1}) %}# Walk with {{ partners|map("md")|join(", ") }}\n'
+        "## Out ({{ box.out }} min)\n## Back ({{ box.back }} min)\n",
+    )
+    md = cli("agenda", "checkin").stdout
+    assert md.startswith("# Walk with Alex, Sam\n") and [int(b) for b in BOX.findall(md)] == [15, 15]
+
+
+# --------------------------------------------------------------------------- practices
+
+
+def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
+    data = json.loads(cli("practices", "--format", "json").stdout)
+    ids = {p["id"] for p in data}
+    wanted = (Path(__file__).resolve().parents[1] / "templates" / "practice_ids.txt").read_text().split()
+    assert set(wanted) <= ids
+    assert all(p["sources"] and p["prompts"] for p in data)
+    text = cli("practices").stdout
+    assert "validation: Validate your partner's experience" in text
+    assert "from: How To Create Emotional Safety In Your Relationship" in text
+    one = cli("practices", "curiosity").stdout
+    assert "exercise:" in one and "[deep]" in one
+    assert "did you mean 'curiosity'" in cli("practices", "curiousity", code=2).stderr
