@@ -1,13 +1,86 @@
-"""`ritual export ics`."""
+"""`ritual export ics`: the calendar file to import or to keep in a synced folder."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from .. import output
 from ..errors import UsageError
 from ..options import ConfigOption
+from . import session
 
 
-def ics(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """(not built yet)"""
-    raise UsageError("`ritual export ics` is not built yet")
+def ics(
+    ctx: typer.Context,
+    out: Annotated[
+        str,
+        typer.Option(
+            "--out",
+            "-o",
+            help="File to write (atomically, readable by you alone), or - for standard output.",
+        ),
+    ] = "rituals.ics",
+    agendas: Annotated[
+        int,
+        typer.Option(
+            "--agendas",
+            "-a",
+            help=(
+                "Also put the agenda of each of the next N occurrences into its own calendar "
+                "instance (0-100). With calendar.private = true their titles stay neutral, "
+                "but the agenda text is in the description: you asked for it."
+            ),
+        ),
+    ] = 0,
+    config: ConfigOption = None,
+) -> None:
+    """Write the calendar (.ics): one recurring event per ritual, for any calendar app.
+
+    Times are your zone's wall clock before and after every clock change, and
+    skipped dates are left out, exactly as `ritual plan` lists them. Re-importing
+    a newer file updates the events instead of duplicating them.
+
+    Private by default (calendar.private = true): titles "Check-in" and "Date
+    night", and a description that only names the command that prints the
+    agenda. Ratings, notes and commitments never go into a calendar.
+    """
+    from .. import calendar_file, clock
+    from .plan import warn_clock_changes
+
+    if not 0 <= agendas <= 100:
+        raise UsageError(f"--agendas {agendas}: give a number of occurrences from 0 to 100")
+    to_stdout = out == "-"
+    path = Path(out).expanduser()
+    if not to_stdout and path.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name, e.g. {path / 'rituals.ics'}")
+    sess = session(ctx, config)
+    prefs = sess.load()
+    with calendar_file.export_locked(sess, prefs):
+        export = calendar_file.build(sess, prefs, agendas)
+        if to_stdout:
+            calendar_file.remember(sess, prefs, export)
+            changed = True
+        else:
+            changed = calendar_file.write_export(sess, prefs, export, path)
+
+    if export.events:
+        # Over the years the file covers, from today: past dates need no warning.
+        first = max(export.start, clock.today(prefs.zone))
+        warn_clock_changes(prefs, first, (export.end - first).days + 1)
+    for warning in export.warnings:
+        output.err(f"warning: {warning}")
+    if not export.events:
+        output.err("warning: no ritual is enabled; the calendar has no events")
+    if to_stdout:
+        sys.stdout.buffer.write(export.data)
+        sys.stdout.flush()
+        return
+    what = f"{export.events} recurring event{'s' if export.events != 1 else ''}"
+    if export.overrides:
+        what += f", {export.overrides} with their own agenda"
+    verb = "wrote" if changed else "unchanged"
+    output.out(f"{verb} {path.resolve()} ({what}, from {export.start})")
