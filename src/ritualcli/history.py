@@ -214,7 +214,7 @@ def parse(text: str, path: Path | None = None) -> History:
     raw = doc.get("entry", [])
     spans: tuple[tuple[int, int], ...] | None = None
     if isinstance(raw, list) and len(heads) == len(raw):
-        ends = [h - 1 for h in heads[1:]] + [len(lines)]
+        ends = [h - 1 for h in heads[1:]] + ([len(lines)] if heads else [])
         spans = tuple(zip(heads, ends, strict=True))
     checker = _Checker(lines, spans)
 
