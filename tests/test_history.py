@@ -370,3 +370,16 @@ def test_both_reasons_are_said_in_one_note(data: Path) -> None:
     text = support_at(prefs, data, 1)
     assert text is not None
     assert "last check-in; and a commitment has been carried to 1 check-in" in text
+
+
+def test_the_readme_example_is_a_valid_history() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("<!-- section: history -->", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    hist = history.parse(example)
+    assert [(e.date, e.status) for e in hist.entries] == [
+        (SUNDAYS[0], "held"),
+        (SUNDAYS[1], "held"),
+        (SUNDAYS[2], "skipped"),
+    ]
+    assert hist.kept_on() == {"c-2026-11-29-2": SUNDAYS[1]}
