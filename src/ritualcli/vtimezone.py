@@ -107,9 +107,7 @@ class _Observance:
             year += 1
 
 
-def build_vtimezone(
-    tzname: str, start: dt.date, end: dt.date
-) -> tuple[icalendar.Timezone, ZoneReport]:
+def build_vtimezone(tzname: str, start: dt.date, end: dt.date) -> tuple[icalendar.Timezone, ZoneReport]:
     """Return a VTIMEZONE for `tzname` that is exact for every instant in [start, end].
 
     Observances are yearly RRULEs where the zone follows a yearly rule; the
@@ -117,6 +115,9 @@ def build_vtimezone(
     Where the rules change inside the span, older rules end with UNTIL and
     irregular changes (Morocco's Ramadan) become single-onset observances; the
     report says so.
+
+    Raises `zoneinfo.ZoneInfoNotFoundError` for a name the zone database lacks,
+    and `ValueError` if `end` is before `start`.
     """
     # Imported here, not at module level: `ritual plan` must start fast and
     # never needs icalendar (ruff TID253 enforces this).
@@ -141,8 +142,7 @@ def build_vtimezone(
         # still exact, which matters more than being short.
         observances = [_single(t) for t in transitions]
         warnings.append(
-            f"{tzname}: no yearly rules reproduce the zone; every clock change "
-            "is written on its own"
+            f"{tzname}: no yearly rules reproduce the zone; every clock change is written on its own"
         )
 
     warnings.extend(_rule_changes(tzname, observances, start, end))
@@ -207,9 +207,7 @@ def _to_state(raw: _RawState, neighbour: _RawState) -> _State:
     return _State(offset, daylight, name)
 
 
-def _transitions(
-    zone: ZoneInfo, window_start: dt.datetime, window_end: dt.datetime
-) -> list[_Transition]:
+def _transitions(zone: ZoneInfo, window_start: dt.datetime, window_end: dt.datetime) -> list[_Transition]:
     """Every change of offset, DST flag or abbreviation inside the window.
 
     Stepping a day at a time and bisecting to the second is exact as long as
@@ -244,9 +242,7 @@ def _transitions(
     return found
 
 
-def _settle_end(
-    zone: ZoneInfo, transitions: list[_Transition], window_end: dt.datetime
-) -> dt.datetime:
+def _settle_end(zone: ZoneInfo, transitions: list[_Transition], window_end: dt.datetime) -> dt.datetime:
     """Let a window that ends in the zone's unusual season run on to the change back.
 
     Otherwise a zone written as one-off changes (Casablanca, whose window may
@@ -326,9 +322,11 @@ def _observances(transitions: list[_Transition], window_end: dt.datetime) -> lis
             until = None
             if _next_onset(run, pattern) <= window_end:
                 # The rule stopped inside the window. The exact UNTIL is the
-                # last onset; a day later selects the same onsets (the next
-                # would be a year on) and survives parsers that compare a
-                # floating local onset with a UTC UNTIL as if both were UTC.
+                # last onset, but dateutil (behind icalendar and
+                # recurring-ical-events) compares it with the floating local
+                # onset as if both were UTC, and so drops the last onset east
+                # of Greenwich (Moscow 2010). A day later selects the same
+                # onsets everywhere: the next one would be a year on.
                 until = run.last.utc + dt.timedelta(days=1)
             observance = _Observance(
                 start=run.first.local,
@@ -370,18 +368,12 @@ def _reproduces(
     return expanded == expected
 
 
-def _rule_changes(
-    tzname: str, observances: list[_Observance], start: dt.date, end: dt.date
-) -> list[str]:
+def _rule_changes(tzname: str, observances: list[_Observance], start: dt.date, end: dt.date) -> list[str]:
     """Say so when the zone's rules change inside the span the caller cares about."""
     # Where a yearly rule stops (UNTIL is a day after its last onset), and
     # where a change follows no rule at all.
     breaks = sorted(
-        [
-            (o.until - dt.timedelta(days=1) + o.offset_from).date()
-            for o in observances
-            if o.until is not None
-        ]
+        [(o.until - dt.timedelta(days=1) + o.offset_from).date() for o in observances if o.until is not None]
         + [o.start.date() for o in observances if o.pattern is None]
     )
     inside = [day for day in breaks if start <= day <= end]
@@ -406,9 +398,7 @@ def _beyond_window(
     """
     horizon = window_end + dt.timedelta(days=2 * 366)
     real = {(t.utc, t.after) for t in _transitions(zone, window_end, horizon)}
-    implied = {
-        (onset, o.state) for o in observances for onset in o.onsets(horizon) if onset > window_end
-    }
+    implied = {(onset, o.state) for o in observances for onset in o.onsets(horizon) if onset > window_end}
     if real == implied:
         return []
     return [
@@ -422,9 +412,7 @@ def _to_component(
 ) -> icalendar.TimezoneStandard | icalendar.TimezoneDaylight:
     import icalendar
 
-    component = (
-        icalendar.TimezoneDaylight() if observance.state.daylight else icalendar.TimezoneStandard()
-    )
+    component = icalendar.TimezoneDaylight() if observance.state.daylight else icalendar.TimezoneStandard()
     component.add("DTSTART", observance.start)
     component.add("TZOFFSETFROM", observance.offset_from)
     component.add("TZOFFSETTO", observance.state.offset)
