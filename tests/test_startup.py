@@ -1,0 +1,82 @@
+"""What the most-run commands import: a guard for start-up cost, not a timing.
+
+Every Tab completion, cron run and `ritual plan` starts a fresh interpreter, so a
+heavy library imported at module level is paid on each of them (icalendar ~120 ms,
+jinja2 ~90 ms, pydantic ~170 ms, rich ~15 ms). These commands never need them;
+each test runs the CLI's main() in a fresh subprocess (stdout a pipe, not a
+terminal) and looks at sys.modules afterwards. bench/run.py measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Runs the CLI in-process with argv[2:] and writes what it imported to argv[1].
+PROBE = """\
+import json, sys
+dest = sys.argv[1]
+sys.argv = ["ritual", *sys.argv[2:]]
+code = 0
+try:
+    from ritualcli.cli import main
+    main()
+except SystemExit as exc:
+    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+with open(dest, "w") as fh:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+"""
+
+HEAVY = ("icalendar", "jinja2", "rich", "recurring_ical_events", "pydantic")
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    """The modules loaded by `ritual ARGS…`, which must succeed, on the example couple."""
+    dest = tmp_path / "modules.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RITUAL_")}  # HOME is isolated (conftest)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(dest), *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert dest.exists(), f"the probe did not finish\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+    result = json.loads(dest.read_text())
+    assert result["code"] == 0, f"ritual {' '.join(args)} exited {result['code']}\n{proc.stderr}"
+    modules = set(result["modules"])
+    assert "ritualcli.cli" in modules  # the probe really ran the CLI
+    return modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan",),
+        ("plan", "--format", "json"),
+        ("plan", "--format", "markdown"),
+        ("--version",),
+        ("--help",),
+    ],
+    ids=" ".join,
+)
+def test_command_imports_no_heavy_library(tmp_path: Path, args: tuple[str, ...]) -> None:
+    modules = imported(tmp_path, *args)
+    heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
+    assert not heavy, (
+        f"`ritual {' '.join(args)}` imports {', '.join(heavy)}: import it inside the function "
+        "that needs it (see bench/run.py and the README's Performance section)"
+    )
+
+
+def test_plan_really_plans(tmp_path: Path) -> None:
+    """The guard above is only worth something if `plan` got as far as the schedule."""
+    assert "dateutil.rrule" in imported(tmp_path, "plan")
