@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from ..session import Session, open_session
+if TYPE_CHECKING:
+    from ..session import Session
 
 
 def session(ctx: typer.Context, config: Path | None) -> Session:
     """The command's own --config wins over the one given before the command name."""
+    # Imported here: every command module is loaded at start-up (and on each Tab
+    # completion), but only a command that runs needs the preferences machinery.
+    from ..session import open_session
+
     root = ctx.find_root().obj
     return open_session(config if config is not None else root)

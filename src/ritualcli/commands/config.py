@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import shlex
-import subprocess
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from .. import clock, fsio, output, preferences
+from .. import output
 from ..errors import FileProblemsError, UsageError, WorkError
 from ..options import ConfigOption
 from . import session
@@ -47,8 +44,14 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print the effective settings: your file with every default filled in."""
+    # Imports inside the commands: this module loads on every start, and only
+    # `config show/validate/edit` need the preferences writer, the clock or an editor.
+    from .. import preferences
+
     prefs = session(ctx, config).load()
     if fmt is ShowFormat.json:
+        import json
+
         output.out(
             json.dumps(preferences.to_document(prefs), default=_json_default, ensure_ascii=False, indent=2)
         )
@@ -68,6 +71,8 @@ def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
 
     Also warns when a ritual's time falls into a clock change in the next ten years.
     """
+    from .. import clock
+
     sess = session(ctx, config)
     if not sess.config.exists():
         raise UsageError(f"no preferences file at {sess.config}", hint="run `ritual init` to create one")
@@ -85,6 +90,8 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
+    from .. import fsio, preferences
+
     sess = session(ctx, config)
     path = sess.config
     if not path.exists():
@@ -124,6 +131,9 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
 
 
 def _run_editor(editor: str, target: Path) -> None:
+    import shlex
+    import subprocess
+
     try:
         argv = shlex.split(editor)
     except ValueError:

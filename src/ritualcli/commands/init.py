@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import clock, fsio, output, preferences
+from .. import output
 from ..errors import UsageError
 from ..options import ConfigOption
-from ..preferences import CADENCES, WEEKDAYS, Preferences, check_zone, parse_time
 from . import session
+
+if TYPE_CHECKING:
+    from ..preferences import Preferences
 
 HEADER = (
     "ritual preferences (schema version 1). Edit freely; `ritual config validate` checks it.\n"
@@ -65,6 +66,9 @@ def init(
     Never overwrites an existing file without --force, and never waits for input
     when there is no terminal.
     """
+    # Imported here: this module loads on every start, and only `init` writes a file.
+    from .. import fsio, preferences
+
     sess = session(ctx, config)
     path = sess.config
     if path.is_dir():
@@ -111,6 +115,11 @@ def init(
 
 def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
     """Answers -> validated preferences, through the same validator as the file."""
+    from zoneinfo import ZoneInfo
+
+    from .. import clock, preferences
+    from ..preferences import check_zone
+
     try:
         zone = check_zone(str(a["timezone"]))
     except ValueError as exc:
@@ -140,6 +149,7 @@ def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
 
 def _ask(a: dict[str, object]) -> None:
     """Ask each question at the terminal, re-asking until the answer is valid."""
+    from ..preferences import CADENCES, WEEKDAYS, check_zone, parse_time
 
     def ask(question: str, default: str, check: object = None) -> str:
         while True:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import typer
 
-from .. import clock, output, schedule, selection
+from .. import output
 from ..errors import UsageError
 from ..options import ConfigOption, date_value
-from ..preferences import Preferences
-from ..schedule import Occurrence
 from . import session
+
+if TYPE_CHECKING:
+    from ..preferences import Preferences
+    from ..schedule import Occurrence
 
 
 class PlanFormat(StrEnum):
@@ -45,6 +46,10 @@ def plan(
     config: ConfigOption = None,
 ) -> None:
     """Show the coming check-ins and date nights: dates, times, focus practice, date idea."""
+    # The core is imported here, not at module level: every command module loads on
+    # each start (and Tab completion), and only `ritual plan` needs all of this.
+    from .. import clock, schedule
+
     if not 1 <= weeks <= 520:
         raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
     prefs = session(ctx, config).load()
@@ -54,6 +59,8 @@ def plan(
     warn_clock_changes(prefs, start)
     rows = [(o, row(prefs, o)) for o in occs]
     if fmt is PlanFormat.json:
+        import json
+
         output.out(json.dumps([r for _, r in rows], ensure_ascii=False, indent=2))
     elif fmt is PlanFormat.markdown:
         output.out(markdown(prefs, rows, start, until))
@@ -65,12 +72,16 @@ def plan(
 
 def warn_clock_changes(prefs: Preferences, start: dt.date, days: int = 366) -> None:
     """Warn (stderr) when a ritual's time is skipped or doubled by a clock change within a year."""
+    from .. import schedule
+
     for w in schedule.clock_warnings(prefs, start, start + dt.timedelta(days=days)):
         output.err(w.message(prefs.couple.timezone))
 
 
 def row(prefs: Preferences, occ: Occurrence) -> dict[str, Any]:
     """One occurrence as plain data: the JSON contract of `ritual plan`."""
+    from .. import selection
+
     ritual = prefs.ritual(occ.ritual)
     focus = selection.focus(prefs, occ) if occ.ritual == "checkin" else None
     idea = selection.idea(prefs, occ) if occ.ritual == "date-night" else None
@@ -89,7 +100,7 @@ def row(prefs: Preferences, occ: Occurrence) -> dict[str, Any]:
     }
 
 
-Rows = list[tuple[Occurrence, dict[str, Any]]]
+Rows: TypeAlias = "list[tuple[Occurrence, dict[str, Any]]]"
 
 
 def _when(o: Occurrence) -> tuple[str, str]:
