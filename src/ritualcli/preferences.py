@@ -13,15 +13,19 @@ import datetime as dt
 import difflib
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from .errors import FileProblemsError, Problem
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+# tomllib and zoneinfo (~6 ms each) are imported where they are used: every command
+# module imports this one at start-up, also for `--help` and Tab completion.
 
 SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 1_000_000  # a preferences file is a page of text; refuse a runaway one
@@ -43,6 +47,8 @@ class Couple:
 
     @property
     def zone(self) -> ZoneInfo:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(self.timezone)
 
 
@@ -275,6 +281,8 @@ def _date(value: object) -> dt.date:
 
 def check_zone(name: str) -> str:
     """Return ``name`` if it is an IANA zone this machine knows; ValueError otherwise."""
+    from zoneinfo import ZoneInfo
+
     ok = bool(name) and not name.startswith(("/", ".")) and ".." not in name
     if ok:
         try:
@@ -639,6 +647,8 @@ def parse_bytes(
         ) from None
     # Editors on Windows may prepend a byte-order mark; TOML itself does not allow it.
     text = text.removeprefix("\ufeff")
+    import tomllib
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

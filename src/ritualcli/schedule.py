@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from .preferences import WEEKDAYS, Preferences, Ritual
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
 # Series with no couple.start count their phase (biweekly) and rotation from here,
