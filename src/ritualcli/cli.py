@@ -105,4 +105,9 @@ app.command("practices")(practices.practices)
 
 
 def main() -> None:
+    # `ritual --version` on its own needs no parsing: answer it before Typer builds
+    # every command's options (~15 ms). Any other use of --version goes through Typer.
+    if sys.argv[1:] == ["--version"]:
+        output.out(f"ritual {__version__}")
+        return
     app(prog_name="ritual")
