@@ -692,7 +692,7 @@ def support_signal(prefs: Preferences, hist: History, before: dt.date, most_carr
         )
     if most_carried >= prefs.support.carried:
         reasons.append(
-            f"a commitment has been carried to {_plural(most_carried, 'check-in')} without feeling done"
+            f"a commitment has been carried to {_plural(most_carried, 'check-in')} and is still open"
         )
     if not reasons:
         return None
