@@ -96,9 +96,9 @@ def test_ideas_fit_the_preferences_and_do_not_repeat_within_six() -> None:
         assert p.setting in ("home", "outdoors") and p.cost <= 30 and "physical" not in p.tags
         assert p not in picks[max(0, i - 6) : i], (i, p.id)
     # Interests are preferred: a matching idea comes up more often than a non-matching one.
-    counts = Counter(p.id for p in picks if p)
-    matching = [c for i, c in counts.items() if {"music", "nature"} & set(LIB.idea(i).interests)]  # type: ignore[union-attr]
-    others = [c for i, c in counts.items() if not {"music", "nature"} & set(LIB.idea(i).interests)]  # type: ignore[union-attr]
+    counts = Counter(p for p in picks if p)
+    matching = [c for i, c in counts.items() if {"music", "nature"} & set(i.interests)]
+    others = [c for i, c in counts.items() if not {"music", "nature"} & set(i.interests)]
     assert matching and others
     assert min(matching) > max(others)
 
