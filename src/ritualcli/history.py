@@ -650,7 +650,11 @@ def unrecorded(prefs: Preferences, hist: History, before: dt.date) -> tuple[dt.d
     recorded = [e.date for e in hist.entries if e.ritual == "checkin" and e.date < before]
     if not recorded:
         return ()  # follow-through has not started: there is nothing to miss yet
-    occs = schedule.occurrences(prefs, recorded[-1] + dt.timedelta(days=1), before, ["checkin"])
+    # Only the last few are shown: expand no further back than they can be (a monthly
+    # ritual's slots are at most 31 days apart), so a long export stays linear.
+    horizon = before - dt.timedelta(days=31 * UNRECORDED_SHOWN + 7)
+    frm = max(recorded[-1] + dt.timedelta(days=1), horizon)
+    occs = schedule.occurrences(prefs, frm, before, ["checkin"])
     return tuple(o.date for o in occs)[-UNRECORDED_SHOWN:]
 
 
