@@ -507,14 +507,20 @@ def test_no_alarm_when_reminder_is_zero_and_no_event_for_a_disabled_ritual(
 
 
 def test_private_calendar_has_neutral_titles_and_no_agenda_content(
-    cli: Any, write_config: Any, export: Callable[..., bytes], tmp_path: Path
+    cli: Any, write_config: Any, export: Callable[..., bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write_config("version = 1\n" + textwrap.dedent(COUPLES["new-york"]))
-    cli(
-        "done", "checkin", "--date", "2026-11-29", "--rating", "Alex=3", "--rating", "Sam=9",
-        "--commit", "Alex: call the plumber about the sink", "--note", "a very secret note",
-        env={"RITUAL_TODAY": "2026-11-30"},
-    )  # fmt: skip
+    # Three low ratings in a row: the support note fires in the couple's own agenda.
+    for day, today in (("2026-11-29", "2026-11-30"), ("2026-12-06", "2026-12-07"), ("2026-12-13", "2026-12-14")):
+        extra = ["--commit", "Alex: call the plumber about the sink"] if day == "2026-11-29" else []
+        cli(
+            "done", "checkin", "--date", day, "--rating", "Alex=3", "--rating", "Sam=9",
+            *extra, "--note", "a very secret note", env={"RITUAL_TODAY": today},
+        )  # fmt: skip
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-14")
+    own = cli("agenda", "checkin", "--date", "2026-12-20").stdout
+    assert "plumber" in own and "couples therapist" in own  # the couple's own agenda has both
+
     data = export()
     text = "\n".join(unfold(data))
     lib = library.load()
@@ -525,10 +531,12 @@ def test_private_calendar_has_neutral_titles_and_no_agenda_content(
     summaries = {line for line in unfold(data) if line.startswith("SUMMARY")}
     assert summaries == {"SUMMARY:Check-in", "SUMMARY:Date night"}
 
-    # Even with full agendas, the history (commitments, notes, ratings) stays out.
+    # Full agendas carry commitments forward, as every agenda does, but never a
+    # rating, a note, or the support note that low ratings trigger.
     write_config("version = 1\n" + textwrap.dedent(COUPLES["new-york"]) + "\n[calendar]\nprivate = false\n")
-    text = "\n".join(unfold(export("--agendas", "6")))
-    for secret in ("plumber", "secret note", "3 / 10", "9 / 10", "therapist"):
+    text = "\n".join(unfold(export("--agendas", "6"))).replace("\\n", "\n").replace("\\,", ",")
+    assert "call the plumber about the sink" in text
+    for secret in ("secret note", "3 / 10", "9 / 10", "therapist", "gentle note"):
         assert secret not in text
 
 

@@ -18,7 +18,7 @@ import functools
 import math
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,8 +168,20 @@ def timebox(weights: Mapping[str, Any], total: int) -> dict[str, int]:
 # --------------------------------------------------------------------------- rendering
 
 
-def render(prefs: Preferences, occ: Occurrence, *, user_dir: Path | None, data_dir: Path | None) -> str:
-    """The Markdown agenda of one occurrence (a check-in or a date night)."""
+def render(
+    prefs: Preferences,
+    occ: Occurrence,
+    *,
+    user_dir: Path | None,
+    data_dir: Path | None,
+    shared: bool = False,
+) -> str:
+    """The Markdown agenda of one occurrence (a check-in or a date night).
+
+    ``shared``: the agenda goes somewhere synced and seen by others (a calendar).
+    Commitments still carry over, but the support note, which low ratings
+    trigger, stays out: ratings never reach a calendar, not even by inference.
+    """
     ritual = prefs.ritual(occ.ritual)
     context: dict[str, Any] = {
         "ritual": occ.ritual,
@@ -185,7 +197,7 @@ def render(prefs: Preferences, occ: Occurrence, *, user_dir: Path | None, data_d
             "focus": selection.focus_practice(prefs, occ),
             "prompts": list(selection.prompts(prefs, occ)),
             "speakers": list(selection.speakers(prefs, occ)),
-            "carry": history.carry_over(prefs, data_dir, occ),
+            "carry": _carry(prefs, data_dir, occ, shared),
             "timebox": _boxes(ritual.duration),
         }
     else:
@@ -200,6 +212,11 @@ def render(prefs: Preferences, occ: Occurrence, *, user_dir: Path | None, data_d
             "timebox": _boxes(ritual.duration),
         }
     return _render(user_dir, template_name(prefs, occ.ritual), context)
+
+
+def _carry(prefs: Preferences, data_dir: Path | None, occ: Occurrence, shared: bool) -> history.CarryOver:
+    carry = history.carry_over(prefs, data_dir, occ)
+    return replace(carry, support=None) if shared else carry
 
 
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:

@@ -48,6 +48,7 @@ def build(sess: Session, prefs: Preferences, agendas: int = 0) -> Export:
         today=clock.today(zone),
         agendas=agendas,
         user_dir=paths.user_templates_dir(sess.config),
+        data_dir=None if prefs.is_example else sess.data_dir,
         fixed_stamp=bool(os.environ.get("SOURCE_DATE_EPOCH")),
     )
 

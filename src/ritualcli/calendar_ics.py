@@ -30,8 +30,9 @@ How each ritual becomes an event, and why:
   only says which command prints the agenda. ``private = false`` adds who, how
   long and where. ``--agendas N`` overrides the next N instances (same UID,
   RECURRENCE-ID) with that occurrence's own agenda; with ``private = true`` their
-  titles stay neutral. Agendas here are rendered without the history: no
-  commitments, no ratings, no notes ever reach a calendar.
+  titles stay neutral. Those agendas carry the open commitments forward (as
+  every agenda does) but never a rating, a note, or the support note that low
+  ratings trigger.
 
 icalendar is imported inside the functions (ruff TID253): ``ritual plan``
 imports ``schedule`` but must never pay for icalendar.
@@ -265,7 +266,9 @@ def _about(prefs: Preferences, ritual: Ritual) -> str:
     return "\n".join(lines)
 
 
-def _override(prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | None) -> Override:
+def _override(
+    prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | None, data_dir: Path | None
+) -> Override:
     from . import agenda, selection
 
     ritual = prefs.ritual(occ.ritual)
@@ -274,9 +277,9 @@ def _override(prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | Non
         pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
         if pick is not None:
             summary = f"{ritual.title} · {pick.title}"
-    # data_dir=None: the history (commitments, and the support note that ratings
-    # drive) stays out of calendars, which are shared and synced.
-    text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=None)
+    # shared: calendars are synced and seen by others, so the support note that
+    # ratings drive stays out; commitments carry over as in every agenda.
+    text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir, shared=True)
     description = _pointer(occ.ritual, occ.date) + "\n\n" + text.strip("\n")
     return Override(dt.datetime.combine(occ.date, ritual.time), summary, description)
 
@@ -301,6 +304,7 @@ def event_specs(
     today: dt.date,
     agendas: int = 0,
     user_dir: Path | None = None,
+    data_dir: Path | None = None,
 ) -> list[EventSpec]:
     """One spec per enabled ritual that has an occurrence, in the order checkin, date-night."""
     begin = series_start(prefs, state, today)
@@ -311,7 +315,7 @@ def event_specs(
         if first is None:
             continue
         overrides = tuple(
-            _override(prefs, occ, user_dir)
+            _override(prefs, occ, user_dir, data_dir)
             for occ in upcoming
             if occ.ritual == ritual.kind and occ.date >= first.date
         )
@@ -350,6 +354,7 @@ def build(
     today: dt.date,
     agendas: int = 0,
     user_dir: Path | None = None,
+    data_dir: Path | None = None,
     fixed_stamp: bool = False,
 ) -> Export:
     """The calendar file's bytes and the state to keep for the next export.
@@ -362,7 +367,7 @@ def build(
     from .vtimezone import build_vtimezone
 
     now = now.astimezone(dt.UTC).replace(microsecond=0)
-    specs = event_specs(prefs, state, today=today, agendas=agendas, user_dir=user_dir)
+    specs = event_specs(prefs, state, today=today, agendas=agendas, user_dir=user_dir, data_dir=data_dir)
     rituals = dict(state.rituals)
     versions: list[tuple[EventSpec, int, dt.datetime]] = []
     for spec in specs:
