@@ -22,13 +22,12 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import fsio, schedule
+from . import fsio, schedule, tomltext
 from .errors import FileProblemsError, Problem, UsageError
 from .preferences import RITUALS, Preferences
 from .schedule import Occurrence
@@ -196,18 +195,7 @@ def parse(text: str, path: Path | None = None) -> History:
     """Validate a history file's text; every problem is reported at once, with its line."""
     source = str(path) if path else FILE_NAME
     text = text.removeprefix("\ufeff")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-        line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-        raise FileProblemsError(
-            source, [Problem("", f"TOML syntax: {msg}", line=line, column=col)], hint=_FIX_HINT
-        ) from None
-    except RecursionError:
-        raise FileProblemsError(source, [Problem("", "is nested too deeply to be a history file")]) from None
+    doc = tomltext.loads(text, source, "history file", hint=_FIX_HINT)
 
     lines = text.splitlines()
     heads = [n for n, line in enumerate(lines, start=1) if _ENTRY_HEAD.match(line)]

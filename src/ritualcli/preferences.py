@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import tomltext
 from .errors import FileProblemsError, Problem
 
 if TYPE_CHECKING:
@@ -647,23 +648,7 @@ def parse_bytes(
         ) from None
     # Editors on Windows may prepend a byte-order mark; TOML itself does not allow it.
     text = text.removeprefix("\ufeff")
-    import tomllib
-
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        col = int(m.group(2)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or "invalid TOML"
-        if m is None and "end of document" in msg:
-            line = text.count("\n") + 1
-        raise FileProblemsError(label, [Problem("", f"TOML syntax: {msg}", line=line, column=col)]) from None
-    except RecursionError:
-        raise FileProblemsError(
-            label, [Problem("", "is nested too deeply to be a preferences file")]
-        ) from None
+    doc = tomltext.loads(text, label, "preferences file")
     return from_mapping(doc, text=text, source=source, formats=formats)
 
 
