@@ -433,8 +433,8 @@ def report(
             print(f"| {case.label} | {n} | {case.median_ms():.1f} | {case.cpu_ms():.1f} | {step} |")
             prev = case
         slopes[name] = per_agenda(series[0], series[-1])
-    counts = ", ".join(f"{w} weeks: {n if n is not None else '?'}" for w, n in occ.items())
-    print(f"\noccurrences that `ritual plan` lists ({counts})")
+    counts = ", ".join(f"{n if n is not None else '?'} in {w} weeks" for w, n in occ.items())
+    print(f"\noccurrences that `ritual plan` lists: {counts}")
 
     print("\nBudget (issue 7):")
     budget(main_table, imports, everything, a, b, md, slopes)
