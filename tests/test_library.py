@@ -108,3 +108,27 @@ def test_content_is_in_the_projects_own_words(lib: library.Library) -> None:
         w = _words(text)
         copied += [" ".join(w[i : i + n]) for i in range(len(w) - n + 1) if tuple(w[i : i + n]) in grams]
     assert copied == []
+
+
+def test_compiled_json_is_current() -> None:
+    # library.json is what every start reads (JSON parses ~30x faster than TOML);
+    # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.library
+    folder = templates_dir.builtin_dir()
+    assert (folder / library.COMPILED_FILE).read_text(encoding="utf-8") == library.compile_json(folder), (
+        "templates/library.json is out of date: run `python -m ritualcli.library`"
+    )
+
+
+def test_stale_json_is_never_used(tmp_path: Path) -> None:
+    import shutil
+
+    folder = templates_dir.builtin_dir()
+    for name in (library.PRACTICES_FILE, library.IDEAS_FILE, library.COMPILED_FILE):
+        shutil.copy(folder / name, tmp_path / name)
+    edited = (tmp_path / library.PRACTICES_FILE).read_text(encoding="utf-8")
+    first_title = library.load(folder).practices[0].title
+    (tmp_path / library.PRACTICES_FILE).write_text(
+        edited.replace(f'title = "{first_title}"', 'title = "Edited without regenerating"', 1),
+        encoding="utf-8",
+    )
+    assert library.load(tmp_path).practices[0].title == "Edited without regenerating"

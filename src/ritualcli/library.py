@@ -4,12 +4,20 @@ Loaded once per process into frozen dataclasses and checked at the door, so a
 mistake in the shipped content is reported by file and entry instead of turning
 into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
 the libraries to name the focus practice and the date idea, and must start fast.
+
+The TOML files are the source people edit. Parsing them costs about 30 ms on
+every start, so ``library.json`` beside them holds the same documents as JSON
+(about 1 ms), with a checksum of the TOML it was made from; when the TOML no
+longer matches (an edit without regenerating), the TOML itself is read, so the
+JSON can never be stale. Regenerate with ``python -m ritualcli.library``;
+``tests/test_library.py`` fails when it is out of date.
 """
 
 from __future__ import annotations
 
 import functools
-import tomllib
+import json
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +29,7 @@ from .preferences import DEPTHS, PLACES
 
 PRACTICES_FILE = "practices.toml"
 IDEAS_FILE = "ideas.toml"
+COMPILED_FILE = "library.json"
 ENERGIES = ("low", "medium", "high")
 
 
@@ -97,10 +106,62 @@ def _builtin_dir() -> Path:
 
 @functools.cache
 def _load(directory: Path) -> Library:
+    docs = _documents(directory)
     return Library(
-        practices=_read(directory / PRACTICES_FILE, "practice", _practice),
-        ideas=_read(directory / IDEAS_FILE, "idea", _idea),
+        practices=_read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice),
+        ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
     )
+
+
+def _sources(directory: Path) -> dict[str, bytes]:
+    out = {}
+    for name in (PRACTICES_FILE, IDEAS_FILE):
+        path = directory / name
+        try:
+            out[name] = path.read_bytes()
+        except OSError as exc:
+            raise FileProblemsError(str(path), [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
+    return out
+
+
+def _checksum(sources: Mapping[str, bytes]) -> str:
+    # Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
+    return "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
+
+
+def _documents(directory: Path) -> dict[str, Any]:
+    """Both files' parsed documents: from library.json when it matches them, else the TOML."""
+    sources = _sources(directory)
+    checksum = _checksum(sources)
+    try:
+        compiled = json.loads((directory / COMPILED_FILE).read_bytes())
+        if isinstance(compiled, dict) and compiled.get("checksum") == checksum:
+            return dict(compiled["documents"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return {name: _parse(directory / name, data) for name, data in sources.items()}
+
+
+def _parse(path: Path, data: bytes) -> Any:
+    import tomllib
+
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
+
+
+def compile_json(directory: Path) -> str:
+    """library.json's text for the TOML in ``directory`` (checked by loading it first)."""
+    sources = _sources(directory)
+    documents = {name: _parse(directory / name, data) for name, data in sources.items()}
+    _load.__wrapped__(directory)  # refuse to compile content that does not validate
+    body = {
+        "generated_by": "python -m ritualcli.library",
+        "checksum": _checksum(sources),
+        "documents": documents,
+    }
+    return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 class _Problems:
@@ -120,14 +181,11 @@ T = TypeVar("T", bound=_HasId)
 
 
 def _read(
-    path: Path, table: str, build: Callable[[Mapping[str, Any], str, _Problems], T | None]
+    path: Path,
+    doc: Mapping[str, Any],
+    table: str,
+    build: Callable[[Mapping[str, Any], str, _Problems], T | None],
 ) -> tuple[T, ...]:
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FileProblemsError(str(path), [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
     entries = doc.get(table)
     problems = _Problems()
     if not isinstance(entries, list) or not entries:
@@ -240,3 +298,12 @@ def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | Non
         prompts=tuple(p for p in prompts if p is not None),
     )
     return idea if len(problems.items) == before else None
+
+
+if __name__ == "__main__":  # python -m ritualcli.library: regenerate library.json
+    from . import fsio
+
+    folder = templates_dir.builtin_dir()
+    fsio.write_text_atomic(folder / COMPILED_FILE, compile_json(folder))
+    (folder / COMPILED_FILE).chmod(0o644)  # shipped content, not private data
+    print(f"wrote {folder / COMPILED_FILE}")

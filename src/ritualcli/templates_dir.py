@@ -5,20 +5,22 @@ Only finds files; rendering (and the jinja2 import) lives in ``agenda``.
 
 from __future__ import annotations
 
-from importlib import resources
+import functools
 from pathlib import Path
 
 CHECKIN_DIR = "checkin"
 SUFFIX = ".md.j2"
 
 
+@functools.cache
 def builtin_dir() -> Path:
     """The templates shipped in the package (the wheel's force-included copy).
 
     In a source checkout or editable install the package has no copy, so fall back
-    to the repository's top-level ``templates/``.
+    to the repository's top-level ``templates/``. The wheel installs unzipped, so
+    the package's own folder is a real path: no importlib.resources (a few ms).
     """
-    packaged = Path(str(resources.files("ritualcli"))) / "templates"
+    packaged = Path(__file__).resolve().parent / "templates"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "templates"
