@@ -13,26 +13,56 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__, output
-from .commands import (
-    agenda,
-    commitments,
-    done,
-    export,
-    practices,
-    skip,
-    stats,
-    templates,
-    weekly,
-)
-from .commands import config as config_cmd
-from .commands import init as init_cmd
-from .commands import plan as plan_cmd
 from .errors import EXIT_FAILURE, RitualError
 from .options import ConfigOption
 
+# name -> (module in commands/, attribute): a command function, or a Typer sub-app.
+# Built only when used: Typer turning every command's options into click objects
+# on each start cost 15-40 ms, paid by every Tab completion. The order is the
+# order `ritual --help` lists them: most used first.
+COMMANDS = {
+    "plan": ("plan", "plan"),
+    "agenda": ("agenda", "agenda"),
+    "export": ("export", "app"),
+    "weekly": ("weekly", "weekly"),
+    "done": ("done", "done"),
+    "skip": ("skip", "skip"),
+    "commitments": ("commitments", "commitments"),
+    "stats": ("stats", "stats"),
+    "init": ("init", "init"),
+    "config": ("config", "app"),
+    "templates": ("templates", "app"),
+    "practices": ("practices", "practices"),
+}
+
 
 class RitualGroup(TyperGroup):
-    """Turns the core's RitualError into a clear message and exit code, once for all commands."""
+    """Builds each command when it is used, and turns the core's RitualError into a
+    clear message and exit code, once for all commands."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands and name in COMMANDS:
+            import importlib
+
+            module, attr = COMMANDS[name]
+            target = getattr(importlib.import_module(f".commands.{module}", __package__), attr)
+            if isinstance(target, typer.Typer):
+                sub = target
+            else:
+                sub = typer.Typer()
+                sub.command(name)(target)
+            # A sub-app built on its own would offer --install-completion and rich
+            # boxes of its own; the root decides both.
+            sub._add_completion = False
+            sub.rich_markup_mode = _MARKUP
+            sub.pretty_exceptions_show_locals = False
+            command = typer.main.get_command(sub)
+            command.name = name
+            self.commands[name] = command
+        return self.commands.get(name)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -87,21 +117,6 @@ def root(
 ) -> None:
     """Plan your relationship rituals: a weekly check-in and a regular date night."""
     ctx.obj = config
-
-
-# The order here is the order `ritual --help` lists them: most used first.
-app.command("plan")(plan_cmd.plan)
-app.command("agenda")(agenda.agenda)
-app.add_typer(export.app, name="export")
-app.command("weekly")(weekly.weekly)
-app.command("done")(done.done)
-app.command("skip")(skip.skip)
-app.command("commitments")(commitments.commitments)
-app.command("stats")(stats.stats)
-app.command("init")(init_cmd.init)
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(templates.app, name="templates")
-app.command("practices")(practices.practices)
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from .errors import UsageError
-from .preferences import parse_date
 
 ConfigOption = Annotated[
     Path | None,
@@ -33,6 +32,8 @@ def date_value(text: str | None, flag: str) -> dt.date | None:
     """Parse a YYYY-MM-DD flag value, or say which flag was wrong (exit 2)."""
     if text is None:
         return None
+    from .preferences import parse_date  # not at start-up: the root app imports this module
+
     try:
         return parse_date(text)
     except ValueError as exc:

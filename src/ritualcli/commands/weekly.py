@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .. import clock, fsio, output, paths, weekly_digest
+from .. import output
 from ..options import ConfigOption
 from . import session
 
@@ -42,6 +42,8 @@ def weekly(
 
     Example crontab line:  0 8 * * MON ritual weekly --out ~/rituals
     """
+    from .. import clock, fsio, paths, weekly_digest
+
     sess = session(ctx, config)
     prefs = sess.load()
     today = clock.today(prefs.zone)
