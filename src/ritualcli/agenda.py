@@ -270,9 +270,6 @@ def _environment(user_dir: Path | None) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        # One process renders and exits: no need to stat every template again
-        # on each of the hundreds of agendas an export writes.
-        auto_reload=False,
     )
     env.filters["md"] = lambda value: escape(str(value))
     return env
