@@ -117,7 +117,7 @@ def test_bad_file_exit_2_all_problems_no_traceback(cli: Invoke, write_config: Ca
     path = write_config('[couple]\npartners = ["A"]\n[checkin]\ntime = "25:00"\nfromat = "quick"\n')
     r = cli("plan", code=2)
     assert f"error: {path}: 3 problems" in r.stderr
-    assert "did you mean checkin.'format'?" in r.stderr
+    assert "did you mean checkin.format?" in r.stderr
     assert "Traceback" not in r.stderr
 
 
@@ -255,3 +255,31 @@ def test_config_edit_without_editor(cli: Invoke, write_config: Callable[[str], P
     write_config(COUPLE)
     assert "set $EDITOR" in cli("config", "edit", code=1).stderr
     assert "not found" in cli("config", "edit", env={"EDITOR": "no-such-editor-xyz"}, code=1).stderr
+
+
+def test_config_edit_failing_editor_leaves_no_stale_draft(
+    cli: Invoke, write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(COUPLE)
+    r = cli("config", "edit", env={"EDITOR": "false"}, code=1)
+    assert "the editor exited with status 1" in r.stderr
+    assert not path.with_name("ritual.toml.rejected").exists()
+    assert "continuing your earlier edit" not in cli("config", "edit", env={"EDITOR": "true"}).stderr
+
+
+def test_init_flag_problems_name_the_flag(cli: Invoke) -> None:
+    r = cli("init", "--yes", "--partner", "Ana", "--partner", "ana", "--checkin-time", "25:00", code=2)
+    assert "--partner: 'ana' appears twice" in r.stderr
+    assert "--checkin-time: '25:00' is not a time of day" in r.stderr
+    assert "preferences:" not in r.stderr  # no file was involved
+
+
+def test_weekly_needs_your_own_preferences_to_write_files(cli: Invoke, isolated_home: Path) -> None:
+    r = cli("weekly", code=2)
+    assert "ritual init" in r.stderr
+    assert not (isolated_home / ".config" / "ritual").exists()
+    assert cli("weekly", "--stdout").exit_code == 0  # printing the example is fine
+
+
+def test_export_markdown_refuses_dash(cli: Invoke, tmp_path: Path) -> None:
+    assert "weekly --stdout" in cli("export", "markdown", "--out", "-", code=2).stderr

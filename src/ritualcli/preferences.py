@@ -434,7 +434,7 @@ class _Collector:
         leaf = key.rsplit(".", 1)[-1]
         near = difflib.get_close_matches(leaf, list(options), n=1, cutoff=0.6)
         prefix = key.rsplit(".", 1)[0] + "." if "." in key else ""
-        tip = f"; did you mean {prefix}{near[0]!r}?" if near else ""
+        tip = f"; did you mean {prefix}{near[0]}?" if near else ""
         allowed = ", ".join(options)
         self.add(key, f"unknown key{tip} (allowed here: {allowed})")
 
@@ -596,6 +596,8 @@ def from_mapping(
         checkin["duration"] = FORMAT_MINUTES.get(fmt, 30)
 
     if c.problems:
+        # In the order of the file, so a person can fix them top to bottom.
+        c.problems.sort(key=lambda p: (p.line is None, p.line or 0))
         raise FileProblemsError(
             label,
             c.problems,

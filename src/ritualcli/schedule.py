@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .preferences import WEEKDAYS, Preferences, Ritual
+from .preferences import Preferences, Ritual
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -196,12 +196,17 @@ class ClockWarning:
 
     def message(self, zone: str) -> str:
         hhmm = self.ritual.time.strftime("%H:%M")
+        # Say when it will really be (RFC 5545: the offset before the gap; the first of two).
+        from zoneinfo import ZoneInfo
+
+        real = to_aware(dt.datetime.combine(self.day, self.ritual.time), ZoneInfo(zone))
+        at = f"{real:%H:%M} {real.tzname()}"
         what = (
             f"does not exist on {self.day.isoformat()} (clocks spring forward in {zone}); "
-            "it will be read as the time just after the change"
+            f"that day it will be at {at}"
             if self.issue == "gap"
             else f"happens twice on {self.day.isoformat()} (clocks fall back in {zone}); "
-            "the first one is used"
+            f"the first one is used ({at})"
         )
         tip = f"; {self.suggestion.strftime('%H:%M')} is safe all year" if self.suggestion else ""
         return f"warning: {self.ritual.title.lower()} at {hhmm} {what}{tip}"
@@ -232,7 +237,3 @@ def _safe_time(wanted: dt.time, days: list[dt.date], zone: ZoneInfo) -> dt.time 
             if all(clock_issue(dt.datetime.combine(d, candidate), zone) is None for d in days):
                 return candidate
     return None
-
-
-def weekday_name(day: int) -> str:
-    return WEEKDAYS[day].capitalize()

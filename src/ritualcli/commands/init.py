@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import output
-from ..errors import UsageError
+from ..errors import FileProblemsError, UsageError
 from ..options import ConfigOption
 from . import session
 
@@ -104,7 +104,8 @@ def init(
         output.out("")
         output.out(text)
         if not typer.confirm(f"Write this to {path}?", default=True):
-            raise typer.Exit(1)
+            output.out("nothing written")
+            return
     if path.exists():
         bak = fsio.backup(path)
         output.err(f"kept the previous file as {bak}")
@@ -144,7 +145,26 @@ def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
         },
         "conversation": {"off_limits": a["off_limits"]},
     }
-    return preferences.from_mapping(doc, source=None, formats=formats)
+    try:
+        return preferences.from_mapping(doc, source=None, formats=formats)
+    except FileProblemsError as exc:
+        # The values came from flags or answers, not a file: name the flag.
+        found = "; ".join(f"{_FLAGS.get(p.key, p.key)}: {p.message}" for p in exc.problems)
+        raise UsageError(found, hint="see `ritual init --help`") from None
+
+
+# Which flag of `init` sets each key, for messages about a bad value.
+_FLAGS = {
+    "couple.partners": "--partner",
+    "checkin.day": "--checkin-day",
+    "checkin.time": "--checkin-time",
+    "date_night.cadence": "--date-cadence",
+    "date_night.day": "--date-day",
+    "date_night.time": "--date-time",
+    "date_night.budget": "--budget",
+    "date_night.interests": "--interest",
+    "conversation.off_limits": "--off-limits",
+}
 
 
 def _ask(a: dict[str, object]) -> None:
