@@ -77,13 +77,6 @@ def write_export(sess: Session, prefs: Preferences, export: Export, path: Path) 
     return changed
 
 
-def calendar_bytes(sess: Session, prefs: Preferences, agendas: int = 0) -> bytes:
-    """The calendar for `--out -`; its state is remembered as for a file (caller holds the lock)."""
-    export = build(sess, prefs, agendas)
-    remember(sess, prefs, export)
-    return export.data
-
-
 @contextlib.contextmanager
 def export_locked(sess: Session, prefs: Preferences) -> Iterator[None]:
     """Hold the data-dir lock, except for the example couple, whose folder may not exist."""

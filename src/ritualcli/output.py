@@ -47,10 +47,6 @@ def stdin_is_terminal() -> bool:
         return False
 
 
-def wants_color() -> bool:
-    return is_terminal() and "NO_COLOR" not in os.environ
-
-
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 

@@ -31,7 +31,9 @@ def agenda(
     kind: Annotated[
         AgendaKind,
         typer.Argument(
-            help="checkin, date-night, or repair (for after a hard conversation).", show_default=False
+            metavar="checkin|date-night|repair",
+            help="checkin, date-night, or repair (for after a hard conversation).",
+            show_default=False,
         ),
     ],
     date: Annotated[

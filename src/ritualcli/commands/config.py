@@ -106,7 +106,15 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     else:
         output.err(f"note: continuing your earlier edit in {draft}")
     while True:
-        _run_editor(editor, draft)
+        try:
+            _run_editor(editor, draft)
+        except WorkError as exc:
+            # Keep a draft only if it holds an edit worth coming back to.
+            if draft.read_bytes() == original:
+                draft.unlink()
+            else:
+                exc.hint = f"your draft is in {draft}; `ritual config edit` reopens it"
+            raise
         edited = draft.read_bytes()
         try:
             preferences.parse_bytes(edited, source=path, formats=sess.formats())
@@ -146,6 +154,6 @@ def _run_editor(editor: str, target: Path) -> None:
         ) from None
     except subprocess.CalledProcessError as exc:
         raise WorkError(
-            f"the editor exited with status {exc.returncode}; {target.name.removesuffix('.rejected')} is unchanged",
-            hint=f"your draft is in {target}",
+            f"the editor exited with status {exc.returncode}; "
+            f"{target.name.removesuffix('.rejected')} is unchanged"
         ) from None

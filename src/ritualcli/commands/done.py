@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 MAX_TEXT = 1000  # characters in a commitment, note or reason (MAX_TEXT)
 
 RitualArg = Annotated[
-    RitualKind, typer.Argument(help="Which ritual: checkin or date-night.", show_default=False)
+    RitualKind,
+    typer.Argument(
+        metavar="checkin|date-night", help="Which ritual: checkin or date-night.", show_default=False
+    ),
 ]
 ReplaceOption = Annotated[
     bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")

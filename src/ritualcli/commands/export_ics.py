@@ -32,7 +32,8 @@ def ics(
             help=(
                 "Also put the agenda of each of the next N occurrences into its own calendar "
                 "instance (0-100). With calendar.private = true their titles stay neutral, "
-                "but the agenda text is in the description: you asked for it."
+                "but the agenda text (open commitments included; never ratings or notes) is in the "
+                "description: you asked for it."
             ),
         ),
     ] = 0,
@@ -46,7 +47,8 @@ def ics(
 
     Private by default (calendar.private = true): titles "Check-in" and "Date
     night", and a description that only names the command that prints the
-    agenda. Ratings, notes and commitments never go into a calendar.
+    agenda. Ratings and notes never go into a calendar; with --agendas, each
+    agenda carries the open commitments forward, as every agenda does.
     """
     from .. import calendar_file, clock
     from .plan import warn_clock_changes

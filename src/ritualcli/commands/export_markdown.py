@@ -38,6 +38,11 @@ def markdown(
     """
     from .. import agenda, clock, fsio, paths, schedule
 
+    if str(out) == "-":
+        raise UsageError(
+            "--out -: export markdown writes one file per occurrence into a folder",
+            hint="for standard output use `ritual agenda … --out -` or `ritual weekly --stdout`",
+        )
     if not 1 <= weeks <= 520:
         raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
     sess = session(ctx, config)

@@ -45,7 +45,9 @@ def weekly(
     from .. import clock, fsio, paths, weekly_digest
 
     sess = session(ctx, config)
-    prefs = sess.load()
+    # Printing the example couple's week shows what the job does; writing files
+    # for them into your config folder would not help anyone.
+    prefs = sess.load() if stdout else sess.load_required("ritual weekly writes your own agendas")
     today = clock.today(prefs.zone)
     user_dir = paths.user_templates_dir(sess.config)
     data_dir = None if prefs.is_example else sess.data_dir
