@@ -511,7 +511,11 @@ def test_private_calendar_has_neutral_titles_and_no_agenda_content(
 ) -> None:
     write_config("version = 1\n" + textwrap.dedent(COUPLES["new-york"]))
     # Three low ratings in a row: the support note fires in the couple's own agenda.
-    for day, today in (("2026-11-29", "2026-11-30"), ("2026-12-06", "2026-12-07"), ("2026-12-13", "2026-12-14")):
+    for day, today in (
+        ("2026-11-29", "2026-11-30"),
+        ("2026-12-06", "2026-12-07"),
+        ("2026-12-13", "2026-12-14"),
+    ):
         extra = ["--commit", "Alex: call the plumber about the sink"] if day == "2026-11-29" else []
         cli(
             "done", "checkin", "--date", day, "--rating", "Alex=3", "--rating", "Sam=9",
@@ -625,6 +629,20 @@ def test_changing_the_time_keeps_the_uid_and_raises_sequence(
     assert _event_lines(third, "Check-in")["sequence"] == "2"
     assert "EXDATE;TZID=America/New_York:20261206T200000" in unfold(third)
     assert _event_lines(third, "Date night")["sequence"] == "0"
+
+
+def test_correcting_a_name_keeps_the_uids(write_config: Any, export: Callable[..., bytes]) -> None:
+    write_config(COUPLES_PLAIN)
+    first = export()
+    # A typo fixed after the first import must update the events, not duplicate them.
+    write_config(COUPLES_PLAIN.replace('"Sam"', '"Samantha"'))
+    second = export()
+    for summary in ("Check-in", "Date night"):
+        assert _event_lines(second, summary)["uid"] == _event_lines(first, summary)["uid"]
+    # Without state (a new machine, a deleted state file) the UID is derived from the names again.
+    config = write_config(COUPLES_PLAIN)
+    (config.parent / "calendar-state.toml").unlink()
+    assert _event_lines(export(), "Check-in")["uid"] == _event_lines(first, "Check-in")["uid"]
 
 
 COUPLES_PLAIN = """\

@@ -87,6 +87,9 @@ class CalendarState:
 
     anchor: dt.date | None = None  # the day of the first export
     rituals: Mapping[str, RitualState] = field(default_factory=dict)
+    # Derived from the names at the first export and kept, so that correcting a
+    # name's spelling later does not change every UID (and duplicate the events).
+    couple_id: str | None = None
 
 
 def parse_state(text: str, source: str) -> CalendarState:
@@ -108,6 +111,10 @@ def parse_state(text: str, source: str) -> CalendarState:
     if anchor is not None and (isinstance(anchor, dt.datetime) or not isinstance(anchor, dt.date)):
         problems.append(Problem("anchor", "expected a date (YYYY-MM-DD)"))
         anchor = None
+    couple_id = doc.get("couple_id")
+    if couple_id is not None and (not isinstance(couple_id, str) or not couple_id.isalnum()):
+        problems.append(Problem("couple_id", "expected the letters and digits ritual wrote"))
+        couple_id = None
     rituals: dict[str, RitualState] = {}
     for kind in ("checkin", "date-night"):
         table = doc.get(kind)
@@ -119,7 +126,7 @@ def parse_state(text: str, source: str) -> CalendarState:
             problems.append(Problem(kind, str(exc)))
     if problems:
         raise FileProblemsError(source, problems, hint=hint)
-    return CalendarState(anchor, rituals)
+    return CalendarState(anchor, rituals, couple_id)
 
 
 def _ritual_state(table: object) -> RitualState:
@@ -142,6 +149,8 @@ def state_toml(state: CalendarState) -> str:
     doc: dict[str, Any] = {"version": STATE_VERSION}
     if state.anchor is not None:
         doc["anchor"] = state.anchor
+    if state.couple_id is not None:
+        doc["couple_id"] = state.couple_id
     for kind in sorted(state.rituals):
         r = state.rituals[kind]
         doc[kind] = {"sequence": r.sequence, "schedule": r.schedule, "content": r.content, "stamp": r.stamp}
@@ -205,10 +214,16 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def uid(prefs: Preferences, kind: str) -> str:
-    """Stable for the same couple and ritual: the partners' names (any order, any case) and kind."""
+def couple_id(prefs: Preferences) -> str:
+    """Derived from the partners' names (any order, any case); kept in the state once exported."""
     names = sorted(n.casefold() for n in prefs.couple.partners)
-    digest = _sha("\x1f".join(["ritual-calendar-uid-v1", kind, *names]))
+    return _sha("\x1f".join(["ritual-couple-v1", *names]))[:24]
+
+
+def uid(prefs: Preferences, kind: str, state: CalendarState | None = None) -> str:
+    """Stable for the same couple and ritual, even after a name is corrected."""
+    couple = (state.couple_id if state else None) or couple_id(prefs)
+    digest = _sha("\x1f".join(["ritual-calendar-uid-v2", kind, couple]))
     return f"{digest[:32]}@ritual"
 
 
@@ -322,7 +337,7 @@ def event_specs(
         specs.append(
             EventSpec(
                 kind=ritual.kind,
-                uid=uid(prefs, ritual.kind),
+                uid=uid(prefs, ritual.kind, state),
                 timezone=prefs.couple.timezone,
                 start=dt.datetime.combine(first.date, ritual.time),
                 duration=dt.timedelta(minutes=ritual.duration),
@@ -403,7 +418,11 @@ def build(
             count += 1
 
     # The example couple has no state: its series begins at its couple.start.
-    new_state = state if prefs.is_example else CalendarState(state.anchor or today, rituals)
+    new_state = (
+        state
+        if prefs.is_example
+        else CalendarState(state.anchor or today, rituals, state.couple_id or couple_id(prefs))
+    )
     return Export(cal.to_ical(), new_state, begin, end, len(specs), count, warnings)
 
 
