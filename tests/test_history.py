@@ -374,7 +374,7 @@ def test_both_reasons_are_said_in_one_note(data: Path) -> None:
 
 def test_the_readme_example_is_a_valid_history() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme.split("<!-- section: history -->", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
     example = section.split("```toml\n", 1)[1].split("```", 1)[0]
     hist = history.parse(example)
     assert [(e.date, e.status) for e in hist.entries] == [
