@@ -259,13 +259,13 @@ def test_export_markdown_writes_one_file_each_and_reruns_touch_nothing(
         "2026-12-06-checkin.md",
         "2026-12-13-checkin.md",
     ]
-    assert first.count("written") == 4
+    assert first.count("wrote") == 4
     assert (out / "2026-12-06-checkin.md").read_text(encoding="utf-8") == cli(
         "agenda", "checkin", "--date", "2026-12-06"
     ).stdout
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()}
     second = cli("export", "markdown", "--out", str(out), "--weeks", "3").stdout
-    assert second.count("unchanged") == 4 and "written" not in second
+    assert second.count("unchanged") == 4 and "wrote" not in second
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir()} == before
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -54,16 +55,20 @@ def markdown(
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
     user_dir = paths.user_templates_dir(sess.config)
+    data_dir = None if prefs.is_example else sess.data_dir
     written = unchanged = 0
-    for occ in occs:
-        text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=sess.data_dir)
-        path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
-        if fsio.write_if_changed(path, text.encode("utf-8")):
-            written += 1
-            output.out(f"written    {path}")
-        else:
-            unchanged += 1
-            output.out(f"unchanged  {path}")
+    # As in `ritual weekly`: agendas are not built from a history `ritual done` is
+    # writing at that moment. The example couple has no history to guard.
+    with contextlib.nullcontext() if data_dir is None else fsio.locked(data_dir):
+        for occ in occs:
+            text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir)
+            path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
+            if fsio.write_if_changed(path, text.encode("utf-8")):
+                written += 1
+                output.out(f"wrote      {path}")
+            else:
+                unchanged += 1
+                output.out(f"unchanged  {path}")
     last = until - dt.timedelta(days=1)
     if not occs:
         output.err(f"nothing planned from {start} to {last}; no files written")
