@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, schedule
 from .errors import FileProblemsError, Problem
-from .preferences import Preferences, Ritual
+from .preferences import Preferences, Ritual, ritual_noun
 
 if TYPE_CHECKING:
     import icalendar
@@ -257,14 +257,10 @@ def _exdates(prefs: Preferences, ritual: Ritual, first: dt.date) -> tuple[dt.dat
 def _pointer(kind: str, day: dt.date | None) -> str:
     if day is None:
         return (
-            f"Your agenda for this {_noun(kind)}: run `ritual agenda {kind} --date YYYY-MM-DD` "
+            f"Your agenda for this {ritual_noun(kind)}: run `ritual agenda {kind} --date YYYY-MM-DD` "
             "with this event's date."
         )
-    return f"Your agenda for this {_noun(kind)}: `ritual agenda {kind} --date {day.isoformat()}`."
-
-
-def _noun(kind: str) -> str:
-    return "check-in" if kind == "checkin" else "date night"
+    return f"Your agenda for this {ritual_noun(kind)}: `ritual agenda {kind} --date {day.isoformat()}`."
 
 
 def _about(prefs: Preferences, ritual: Ritual) -> str:

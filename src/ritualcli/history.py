@@ -29,7 +29,7 @@ from typing import Any
 
 from . import fsio, schedule, tomltext
 from .errors import FileProblemsError, Problem, UsageError
-from .preferences import RITUALS, Preferences
+from .preferences import RITUALS, Preferences, ritual_noun
 from .schedule import Occurrence
 
 FILE_NAME = "history.toml"
@@ -475,7 +475,7 @@ def record(data_dir: Path, draft: Draft, *, replace_existing: bool = False) -> E
     with fsio.locked(data_dir):
         hist = load(data_dir, fresh=True)
         old = hist.find(draft.ritual, draft.date)
-        what = f"the {_label(draft.ritual)} of {draft.date}"
+        what = f"the {ritual_noun(draft.ritual)} of {draft.date}"
         if old is not None and not replace_existing:
             raise UsageError(
                 f"{what} is already recorded ({old.status})",
@@ -491,10 +491,6 @@ def record(data_dir: Path, draft: Draft, *, replace_existing: bool = False) -> E
         fsio.write_text_atomic(history_path(data_dir), text)
         _cache.pop(history_path(data_dir), None)
         return entry
-
-
-def _label(ritual: str) -> str:
-    return "check-in" if ritual == "checkin" else "date night"
 
 
 def _check_kept(draft: Draft, others: list[Entry]) -> None:

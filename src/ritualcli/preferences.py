@@ -38,6 +38,16 @@ PLACES = ("home", "out", "outdoors")
 # Built-in check-in formats and the length each template is written for.
 FORMAT_MINUTES = {"weekly": 30, "state-of-the-union": 60, "quick": 15}
 RITUALS = ("checkin", "date-night")
+# How each ritual is named to people: a title ("Check-in") and in a sentence ("check-in").
+TITLES = {"checkin": "Check-in", "date-night": "Date night"}
+
+
+def ritual_title(kind: str) -> str:
+    return TITLES[kind]
+
+
+def ritual_noun(kind: str) -> str:
+    return TITLES[kind].lower()
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,7 @@ class Ritual:
 
     @property
     def title(self) -> str:
-        return "Check-in" if self.kind == "checkin" else "Date night"
+        return ritual_title(self.kind)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .preferences import Preferences, Ritual
+from .preferences import Preferences, Ritual, ritual_title
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ class Occurrence:
 
     @property
     def title(self) -> str:
-        return "Check-in" if self.ritual == "checkin" else "Date night"
+        return ritual_title(self.ritual)
 
     @property
     def minutes(self) -> int:

@@ -127,7 +127,9 @@ def done(
 
 
 def label(kind: str) -> str:
-    return "check-in" if kind == "checkin" else "date night"
+    from ..preferences import ritual_noun
+
+    return ritual_noun(kind)
 
 
 def resolve_date(

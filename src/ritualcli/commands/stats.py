@@ -51,10 +51,6 @@ def stats(
         output.out("\n".join(text(s)))
 
 
-def _title(kind: str) -> str:
-    return "Check-in" if kind == "checkin" else "Date night"
-
-
 def _rhythm_line(r: Rhythm) -> str:
     line = f"{r.held} held · {r.skipped} skipped · {r.not_recorded} not recorded  (of {r.planned} planned)"
     if r.unplanned:
@@ -70,13 +66,15 @@ def _trend_summary(t: Trend) -> str:
 
 
 def text(s: Stats) -> list[str]:
+    from ..preferences import ritual_title
+
     """Plain lines: readable in cron mail, in a pipe, without colour."""
     from .. import rhythm
 
     span = "since your start date" if s.since_start else f"{s.weeks} week{'' if s.weeks == 1 else 's'}"
     lines = [f"Your rhythm, {s.start} to {s.end} ({span})"]
     for r in s.rhythm:
-        lines.append(f"  {_title(r.ritual):<11} {_rhythm_line(r)}")
+        lines.append(f"  {ritual_title(r.ritual):<11} {_rhythm_line(r)}")
     lines.append("  A missed week is not a failure: what counts is coming back to it.")
     lines.append("")
     if not s.rated:
@@ -138,13 +136,16 @@ def _rich(s: Stats) -> None:
     from rich.table import Table
 
     from .. import rhythm
+    from ..preferences import ritual_title
 
     con = output.console()
     table = Table(title=f"Your rhythm, {s.start} to {s.end}", title_justify="left")
     for col in ("Ritual", "Held", "Skipped", "Not recorded", "Planned"):
         table.add_column(col, justify="left" if col == "Ritual" else "right")
     for r in s.rhythm:
-        table.add_row(_title(r.ritual), str(r.held), str(r.skipped), str(r.not_recorded), str(r.planned))
+        table.add_row(
+            ritual_title(r.ritual), str(r.held), str(r.skipped), str(r.not_recorded), str(r.planned)
+        )
     con.print(table)
     con.print("A missed week is not a failure: what counts is coming back to it.\n")
     if s.rated:
