@@ -390,3 +390,36 @@ def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
     one = cli("practices", "curiosity").stdout
     assert "exercise:" in one and "[deep]" in one
     assert "did you mean 'curiosity'" in cli("practices", "curiousity", code=2).stderr
+
+
+def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+    import tempfile
+
+    from ritualcli import agenda
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    agenda._environment.cache_clear()
+    first = cli("agenda", "checkin", "--date", "2026-11-29").stdout
+    files = list((cache / "ritual" / "templates").iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE((cache / "ritual").stat().st_mode) == 0o700
+
+    # A cache that cannot be created or written costs time, never the agenda.
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    agenda._environment.cache_clear()
+    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
+    agenda._environment.cache_clear()
+    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
+    agenda._environment.cache_clear()

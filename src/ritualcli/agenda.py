@@ -14,8 +14,10 @@ for it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import os
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +32,7 @@ from .preferences import DEPTHS, Preferences
 from .schedule import Occurrence
 
 if TYPE_CHECKING:
+    from jinja2.bccache import Bucket, BytecodeCache
     from jinja2.sandbox import SandboxedEnvironment
 
 SAFETY = "_safety"
@@ -270,9 +273,38 @@ def _environment(user_dir: Path | None) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = lambda value: escape(str(value))
     return env
+
+
+def cache_dir() -> Path:
+    """Where compiled templates are kept: $XDG_CACHE_HOME/ritual, else ~/.cache/ritual."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ritual" / "templates"
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiling a check-in template costs ~35 ms, more than rendering it hundreds of
+    times; jinja2 keeps the compiled code keyed by the template's source and the
+    Python version, so an edited template is compiled afresh. No cache (a read-only
+    home, say) only costs time, never an error."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from . import fsio
+
+    class QuietCache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)  # temp file (0600) renamed into place
+
+    folder = cache_dir()
+    try:
+        fsio.ensure_dir(folder)  # 0700, like every folder ritual creates
+    except RitualError:
+        return None
+    return QuietCache(str(folder))
 
 
 def _render(user_dir: Path | None, name: str, context: Mapping[str, Any]) -> str:
