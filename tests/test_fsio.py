@@ -32,7 +32,9 @@ def test_rewrite_of_a_world_readable_file_makes_it_private(tmp_path: Path) -> No
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_failure_midway_keeps_old_file_and_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_keeps_old_file_and_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "ritual.toml"
     target.write_text("the old, good file")
 
@@ -49,9 +51,15 @@ def test_failure_midway_keeps_old_file_and_leaves_no_temp(tmp_path: Path, monkey
 
 @pytest.mark.parametrize(
     ("err", "message"),
-    [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only file system"), (errno.EACCES, "permission denied")],
+    [
+        (errno.ENOSPC, "no space left"),
+        (errno.EROFS, "read-only file system"),
+        (errno.EACCES, "permission denied"),
+    ],
 )
-def test_disk_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, message: str) -> None:
+def test_disk_errors_are_clear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, err: int, message: str
+) -> None:
     # CI runs as root, which ignores chmod: make the OS say no instead.
     target = tmp_path / "agenda.md"
     target.write_text("before")
@@ -107,10 +115,27 @@ def test_lock_makes_second_writer_wait_then_fail_clearly(tmp_path: Path) -> None
     t.start()
     held.wait(5)
     started = time.monotonic()
-    with pytest.raises(WorkError, match="another ritual command is still writing"), fsio.locked(tmp_path, wait=0.3):
+    with (
+        pytest.raises(WorkError, match="another ritual command is still writing"),
+        fsio.locked(tmp_path, wait=0.3),
+    ):
         pass
     assert time.monotonic() - started >= 0.3  # it waited, boundedly
     release.set()
     t.join()
     with fsio.locked(tmp_path, wait=0.3):  # free again
         pass
+
+
+def test_batch_writes_sync_the_folder_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd))[1])
+    fsio.write_bytes_atomic(tmp_path / "one.md", b"1")
+    assert len(synced) == 2  # the file, then the folder holding the rename
+    synced.clear()
+    for name in ("a.md", "b.md", "c.md"):
+        fsio.write_if_changed(tmp_path / name, b"x", durable_rename=False)
+    assert len(synced) == 3  # each file's content, still
+    fsio.sync_dir(tmp_path)
+    assert len(synced) == 4

@@ -8,28 +8,21 @@ an interactive terminal that can show it.
 from __future__ import annotations
 
 import os
+import re
 import sys
-import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-# Bidi overrides/isolates can make a name display as something else ("Trojan Source").
-_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+# Control characters (Unicode category Cc, but newline and tab) and bidi
+# overrides/isolates, which can make a name display as something else ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(text: str) -> str:
     """Text safe to show in a terminal: control and bidi characters made visible."""
-    out = []
-    for ch in text:
-        if ch in "\n\t":
-            out.append(ch)
-        elif ch in _BIDI or unicodedata.category(ch) == "Cc":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:

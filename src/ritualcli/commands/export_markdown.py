@@ -63,12 +63,14 @@ def markdown(
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir)
             path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
-            if fsio.write_if_changed(path, text.encode("utf-8")):
+            if fsio.write_if_changed(path, text.encode("utf-8"), durable_rename=False):
                 written += 1
                 output.out(f"wrote      {path}")
             else:
                 unchanged += 1
                 output.out(f"unchanged  {path}")
+        if written:
+            fsio.sync_dir(folder)
     last = until - dt.timedelta(days=1)
     if not occs:
         output.err(f"nothing planned from {start} to {last}; no files written")
