@@ -28,6 +28,25 @@ class RitualKind(StrEnum):
     date_night = "date-night"
 
 
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        help="First day, YYYY-MM-DD (default: today, in your time zone).",
+        show_default=False,
+    ),
+]
+
+MAX_WEEKS = 520  # ten years: as far as plans and exports reach
+
+
+def check_weeks(weeks: int) -> int:
+    """--weeks must be 1..MAX_WEEKS (exit 2 otherwise)."""
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to {MAX_WEEKS}")
+    return weeks
+
+
 def date_value(text: str | None, flag: str) -> dt.date | None:
     """Parse a YYYY-MM-DD flag value, or say which flag was wrong (exit 2)."""
     if text is None:

@@ -11,7 +11,7 @@ import typer
 
 from .. import output
 from ..errors import UsageError
-from ..options import ConfigOption, date_value
+from ..options import ConfigOption, FromOption, check_weeks, date_value
 from . import session
 
 
@@ -22,14 +22,7 @@ def markdown(
         typer.Option("--out", "-o", help="Folder to write the agendas into (created 0700 if missing)."),
     ] = Path("."),
     weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks ahead (1-520).")] = 4,
-    from_: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="First day, YYYY-MM-DD (default: today, in your time zone).",
-            show_default=False,
-        ),
-    ] = None,
+    from_: FromOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Write one agenda per occurrence: YYYY-MM-DD-checkin.md, YYYY-MM-DD-date-night.md.
@@ -44,8 +37,7 @@ def markdown(
             "--out -: export markdown writes one file per occurrence into a folder",
             hint="for standard output use `ritual agenda … --out -` or `ritual weekly --stdout`",
         )
-    if not 1 <= weeks <= 520:
-        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
+    check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
     start = date_value(from_, "--from") or clock.today(prefs.zone)

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 import typer
 
 from .. import output
-from ..errors import UsageError
-from ..options import ConfigOption, date_value
+from ..options import ConfigOption, FromOption, check_weeks, date_value
 from . import session
 
 if TYPE_CHECKING:
@@ -27,14 +26,7 @@ class PlanFormat(StrEnum):
 def plan(
     ctx: typer.Context,
     weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks ahead to show (1-520).")] = 4,
-    from_: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            help="First day to show, YYYY-MM-DD (default: today, in your time zone).",
-            show_default=False,
-        ),
-    ] = None,
+    from_: FromOption = None,
     fmt: Annotated[
         PlanFormat,
         typer.Option(
@@ -50,8 +42,7 @@ def plan(
     # each start (and Tab completion), and only `ritual plan` needs all of this.
     from .. import clock, schedule
 
-    if not 1 <= weeks <= 520:
-        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
+    check_weeks(weeks)
     prefs = session(ctx, config).load()
     start = date_value(from_, "--from") or clock.today(prefs.zone)
     until = start + dt.timedelta(weeks=weeks)

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .. import output
-from ..errors import UsageError
-from ..options import ConfigOption
+from ..options import ConfigOption, check_weeks
 from . import session
 
 if TYPE_CHECKING:
@@ -37,8 +36,7 @@ def stats(
 
     from .. import clock, history, rhythm
 
-    if not 1 <= weeks <= 520:
-        raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to 520")
+    check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
     hist = history.load(sess.data_dir) if not prefs.is_example else history.parse("")
