@@ -716,12 +716,10 @@ def test_weekly_refreshes_the_calendar_under_its_lock(
 
 
 def test_same_inputs_same_bytes_in_the_pure_core() -> None:
-    from dataclasses import replace
-
     from ritualcli import preferences
 
     text = "version = 1\n" + textwrap.dedent(COUPLES["berlin"])
-    prefs = replace(preferences.parse_bytes(text.encode()), source=Path("ritual.toml"))
+    prefs = preferences.parse_bytes(text.encode())._replace(source=Path("ritual.toml"))
     args: dict[str, Any] = {"now": dt.datetime(2026, 9, 21, tzinfo=dt.UTC), "today": dt.date(2026, 11, 20)}
     one = calendar_ics.build(prefs, calendar_ics.CalendarState(), agendas=4, **args)
     two = calendar_ics.build(prefs, calendar_ics.CalendarState(), agendas=4, **args)

@@ -121,7 +121,7 @@ def test_skip_dates_and_ranges_across_dst() -> None:
     assert dt.date(2027, 4, 11) in days and dt.date(2027, 3, 14) in days
     assert all(o.start.hour == 19 for o in occ)
     # slot numbers count skipped slots too, so rotation depends on the date alone
-    by_date = {o.date: o.index for o in occ}
+    by_date = {o.date: o.slot for o in occ}
     assert by_date[dt.date(2027, 4, 11)] - by_date[dt.date(2027, 3, 14)] == 4
 
 

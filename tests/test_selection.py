@@ -25,7 +25,7 @@ def prefs_from(extra: str = "", partners: str = '["Alex", "Sam"]', start: dt.dat
 
 
 def slot(kind: str, index: int) -> Occurrence:
-    """An occurrence with a given slot number (selection looks only at ritual and index)."""
+    """An occurrence with a given slot number (selection looks only at ritual and slot)."""
     day = START + dt.timedelta(weeks=index)
     start = dt.datetime.combine(day, dt.time(19), tzinfo=dt.UTC)
     return Occurrence(kind, day, start, start + dt.timedelta(minutes=30), index)

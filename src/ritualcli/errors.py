@@ -6,7 +6,7 @@ exit code, so no command repeats that logic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_FAILURE = 1  # a failure while working: disk, permissions, a lock held too long
@@ -45,8 +45,7 @@ class UsageError(RitualError):
     exit_code = EXIT_USAGE
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong in a file: where, and what."""
 
     key: str  # dotted key ("checkin.time"), or "" for the whole file

@@ -1,6 +1,6 @@
 """The practice and date-idea libraries (``templates/practices.toml``, ``ideas.toml``).
 
-Loaded once per process into frozen dataclasses and checked at the door, so a
+Loaded once per process into immutable records and checked at the door, so a
 mistake in the shipped content is reported by file and entry instead of turning
 into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
 the libraries to name the focus practice and the date idea, and must start fast.
@@ -19,9 +19,8 @@ import functools
 import json
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from . import templates_dir
 from .errors import FileProblemsError, Problem
@@ -33,8 +32,7 @@ COMPILED_FILE = "library.json"
 ENERGIES = ("low", "medium", "high")
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     text: str
     depth: str  # light | medium | deep
     tags: tuple[str, ...]  # topic tags, matched against conversation.off_limits
@@ -44,8 +42,7 @@ class Prompt:
         return DEPTHS.index(self.depth)
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(NamedTuple):
     id: str
     title: str
     why: str
@@ -55,8 +52,7 @@ class Practice:
     prompts: tuple[Prompt, ...]
 
 
-@dataclass(frozen=True)
-class Idea:
+class Idea(NamedTuple):
     id: str
     title: str
     setting: str  # home | out | outdoors
@@ -73,10 +69,14 @@ class Idea:
         return frozenset(self.tags) | frozenset(self.interests)
 
 
-@dataclass(frozen=True, eq=False)  # identity hash: selection caches per loaded library
 class Library:
-    practices: tuple[Practice, ...]
-    ideas: tuple[Idea, ...]
+    # A plain class, not a record: hashed by identity, so selection's caches key on
+    # the loaded library without hashing every practice and idea on each call.
+    __slots__ = ("ideas", "practices")
+
+    def __init__(self, practices: tuple[Practice, ...], ideas: tuple[Idea, ...]) -> None:
+        self.practices = practices
+        self.ideas = ideas
 
     def practice(self, practice_id: str) -> Practice | None:
         return next((p for p in self.practices if p.id == practice_id), None)

@@ -1,6 +1,6 @@
 """The preferences file (schema version 1): load, validate, describe, write.
 
-The TOML is validated once, at the door, into frozen dataclasses; the rest of the
+The TOML is validated once, at the door, into immutable records; the rest of the
 code never sees a raw dict. Every problem in a file is reported at once, each
 naming the key (and line where we can find it), with a suggestion for a
 misspelt key.
@@ -15,9 +15,8 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import tomltext
 from .errors import FileProblemsError, Problem
@@ -50,8 +49,7 @@ def ritual_noun(kind: str) -> str:
     return TITLES[kind].lower()
 
 
-@dataclass(frozen=True)
-class Couple:
+class Couple(NamedTuple):
     partners: tuple[str, ...]
     timezone: str
     start: dt.date | None = None
@@ -63,8 +61,7 @@ class Couple:
         return ZoneInfo(self.timezone)
 
 
-@dataclass(frozen=True)
-class Ritual:
+class Ritual(NamedTuple):
     """Scheduling keys shared by [checkin] and [date_night]."""
 
     kind: str  # "checkin" | "date-night"
@@ -87,29 +84,25 @@ class Ritual:
         return ritual_title(self.kind)
 
 
-@dataclass(frozen=True)
-class DateNight:
+class DateNight(NamedTuple):
     budget: int
     settings: tuple[str, ...]
     interests: tuple[str, ...]
     avoid: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Conversation:
+class Conversation(NamedTuple):
     depth: str
     off_limits: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SkipRange:
+class SkipRange(NamedTuple):
     start: dt.date
     end: dt.date
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(NamedTuple):
     dates: tuple[dt.date, ...] = ()
     ranges: tuple[SkipRange, ...] = ()
 
@@ -122,14 +115,12 @@ class Skip:
         return None
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     name: str
     private: bool
 
 
-@dataclass(frozen=True)
-class Support:
+class Support(NamedTuple):
     """When to suggest outside support (couples therapy) gently."""
 
     low_rating: int  # a rating at or below this counts as low
@@ -137,8 +128,7 @@ class Support:
     carried: int  # a commitment carried this many times
 
 
-@dataclass(frozen=True)
-class Preferences:
+class Preferences(NamedTuple):
     couple: Couple
     checkin: Ritual
     date_night: Ritual
@@ -722,7 +712,7 @@ ranges = [{ from = 2027-07-01, to = 2027-07-14, note = "Vacation" }]
 
 def example() -> Preferences:
     """The built-in example couple, used by read-only commands when no file exists."""
-    return replace(parse_bytes(EXAMPLE_TOML.encode()), source=None)
+    return parse_bytes(EXAMPLE_TOML.encode())._replace(source=None)
 
 
 # --------------------------------------------------------------------------- writing

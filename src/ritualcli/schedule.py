@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .preferences import Preferences, Ritual, ritual_title
 
@@ -29,13 +28,12 @@ EPOCH = dt.date(2000, 1, 3)
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     ritual: str  # "checkin" | "date-night"
     date: dt.date  # the local date it is planned for
     start: dt.datetime  # aware, in the couple's zone, the real wall clock
     end: dt.datetime
-    index: int  # 0-based count of this series' slots since its anchor, skipped ones included
+    slot: int  # 0-based count of this series' slots since its anchor, skipped ones included
 
     @property
     def title(self) -> str:
@@ -187,8 +185,7 @@ def clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
     return "overlap" if back == local else "gap"
 
 
-@dataclass(frozen=True)
-class ClockWarning:
+class ClockWarning(NamedTuple):
     ritual: Ritual
     day: dt.date
     issue: str  # "gap" | "overlap"

@@ -1,7 +1,7 @@
 """What each occurrence is about: the check-in's focus practice and prompts, the date idea.
 
 Everything here is a pure function of the preferences and the occurrence's slot
-number (``occ.index``), through a SHA-256 of the couple's names: never Python's
+number (``occ.slot``), through a SHA-256 of the couple's names: never Python's
 salted ``hash()``, never the clock. So the same date gives the same agenda on any
 machine and in any process, and ``ritual plan`` names the same focus and idea as
 ``ritual agenda``.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import library
 from .library import Idea, Library, Practice, Prompt
@@ -39,14 +39,12 @@ DEFAULT_PROMPTS_PER_DEPTH = 1
 NO_REPEAT_WITHIN = 6  # date nights
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
     id: str
     title: str
 
 
-@dataclass(frozen=True)
-class IdeaFit:
+class IdeaFit(NamedTuple):
     """Which date idea, and how many fit at all (for an honest note when few or none do)."""
 
     idea: Idea | None
@@ -91,7 +89,7 @@ def _checkin_rotation(prefs: Preferences) -> tuple[Practice, ...]:
 def focus_practice(prefs: Preferences, occ: Occurrence) -> Practice | None:
     """The check-in's focus practice; None only if off_limits rules out every one."""
     rotation = _checkin_rotation(prefs)
-    return rotation[occ.index % len(rotation)] if rotation else None
+    return rotation[occ.slot % len(rotation)] if rotation else None
 
 
 def focus(prefs: Preferences, occ: Occurrence) -> Pick | None:
@@ -116,8 +114,8 @@ def prompts(prefs: Preferences, occ: Occurrence, per_depth: int | None = None) -
     rotation = _checkin_rotation(prefs)
     if not rotation:
         return ()
-    practice = rotation[occ.index % len(rotation)]
-    visit = occ.index // len(rotation)
+    practice = rotation[occ.slot % len(rotation)]
+    visit = occ.slot // len(rotation)
     if per_depth is None:
         per_depth = PROMPTS_PER_DEPTH.get(prefs.checkin.format, DEFAULT_PROMPTS_PER_DEPTH)
     salt = seed(prefs, "checkin")
@@ -133,7 +131,7 @@ def prompts(prefs: Preferences, occ: Occurrence, per_depth: int | None = None) -
 def speakers(prefs: Preferences, occ: Occurrence) -> tuple[str, ...]:
     """Who speaks first this time: the order turns by one each check-in."""
     names = prefs.couple.partners
-    turn = occ.index % len(names)
+    turn = occ.slot % len(names)
     return names[turn:] + names[:turn]
 
 
@@ -248,8 +246,8 @@ def idea_fit(prefs: Preferences, occ: Occurrence) -> IdeaFit:
     if not fitting:
         return IdeaFit(None, 0, note)
     if not matches:
-        return IdeaFit(others[occ.index % len(others)], fitting, note)
-    rnd, slot = divmod(occ.index, len(pattern))
+        return IdeaFit(others[occ.slot % len(others)], fitting, note)
+    rnd, slot = divmod(occ.slot, len(pattern))
     k = pattern.count(False)
     if pattern[slot]:
         return IdeaFit(matches[pattern[:slot].count(True)], fitting, note)

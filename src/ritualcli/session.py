@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import output, paths, preferences
 from .errors import UsageError
 from .preferences import Preferences
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     config: Path  # where the preferences file is (or would be)
 
     @property
