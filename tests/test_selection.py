@@ -209,3 +209,16 @@ def test_time_boxes_keep_the_templates_own_proportions() -> None:
     }
     assert list(agenda.timebox(weekly, 30).values()) == [4, 3, 7, 8, 3, 3, 2]
     assert list(agenda.timebox(weekly, 60).values()) == [8, 6, 14, 16, 6, 6, 4]
+
+
+# --------------------------------------------------------------------------- the seed's digest
+
+
+@given(st.text())
+def test_builtin_sha256_is_hashlibs(text: str) -> None:
+    """digest skips hashlib (OpenSSL, ~4 ms at start-up); the seeds must not change for it."""
+    import hashlib
+
+    from ritualcli.digest import sha256_hex
+
+    assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()

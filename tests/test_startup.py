@@ -105,3 +105,10 @@ def test_plan_creates_no_dataclass(tmp_path: Path) -> None:
         f"`ritual plan` loads {', '.join(result['dataclasses'])}: each frozen dataclass costs ~1.5 ms "
         "to create at import; use a NamedTuple on the start-up path"
     )
+
+
+def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
+    """Selection's SHA-256 comes from CPython's built-in module: hashlib loads OpenSSL (~4 ms)."""
+    modules = imported(tmp_path, "plan")
+    assert "ritualcli.digest" in modules
+    assert "_hashlib" not in modules

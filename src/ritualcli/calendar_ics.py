@@ -41,13 +41,13 @@ imports ``schedule`` but must never pay for icalendar.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, schedule
+from .digest import sha256_hex
 from .errors import FileProblemsError, Problem
 from .preferences import Preferences, Ritual, ritual_noun
 
@@ -193,10 +193,10 @@ class EventSpec:
 
     def schedule_key(self) -> str:
         what = (self.timezone, self.start, self.duration, self.rrule, self.exdates)
-        return _sha(repr(what))
+        return sha256_hex(repr(what))
 
     def content_key(self, sequence: int) -> str:
-        return _sha(repr((self, sequence)))
+        return sha256_hex(repr((self, sequence)))
 
 
 @dataclass(frozen=True)
@@ -210,20 +210,16 @@ class Export:
     warnings: tuple[str, ...]  # about the zone's rules
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def couple_id(prefs: Preferences) -> str:
     """Derived from the partners' names (any order, any case); kept in the state once exported."""
     names = sorted(n.casefold() for n in prefs.couple.partners)
-    return _sha("\x1f".join(["ritual-couple-v1", *names]))[:24]
+    return sha256_hex("\x1f".join(["ritual-couple-v1", *names]))[:24]
 
 
 def uid(prefs: Preferences, kind: str, state: CalendarState | None = None) -> str:
     """Stable for the same couple and ritual, even after a name is corrected."""
     couple = (state.couple_id if state else None) or couple_id(prefs)
-    digest = _sha("\x1f".join(["ritual-calendar-uid-v2", kind, couple]))
+    digest = sha256_hex("\x1f".join(["ritual-calendar-uid-v2", kind, couple]))
     return f"{digest[:32]}@ritual"
 
 

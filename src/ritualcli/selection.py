@@ -23,11 +23,11 @@ No jinja2 here: ``ritual plan`` uses this module and must start fast.
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 from typing import NamedTuple
 
 from . import library
+from .digest import sha256_hex
 from .library import Idea, Library, Practice, Prompt
 from .preferences import DEPTHS, PLACES, Preferences
 from .schedule import Occurrence
@@ -55,11 +55,11 @@ class IdeaFit(NamedTuple):
 def seed(prefs: Preferences, ritual: str) -> str:
     """A per-couple, per-ritual seed: stable across processes and machines."""
     names = sorted(n.casefold() for n in prefs.couple.partners)
-    return hashlib.sha256("\x1f".join([ritual, *names]).encode("utf-8")).hexdigest()
+    return sha256_hex("\x1f".join([ritual, *names]))
 
 
 def _order(salt: str, name: str) -> str:
-    return hashlib.sha256(f"{salt}\x1f{name}".encode()).hexdigest()
+    return sha256_hex(f"{salt}\x1f{name}")
 
 
 def _depth_ok(prompt: Prompt, max_level: int, off_limits: frozenset[str]) -> bool:

@@ -1,0 +1,20 @@
+"""SHA-256 of text, without the start-up cost of hashlib.
+
+``import hashlib`` loads OpenSSL (about 4 ms, on every ``ritual plan``). CPython
+also ships its own SHA-256 as a built-in module, which is what the standard
+library's ``random`` reaches for in the same way; the digest is the same.
+"""
+
+from __future__ import annotations
+
+try:
+    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # CPython 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.11
+    except ImportError:  # another interpreter
+        from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
+
+
+def sha256_hex(text: str) -> str:
+    return str(sha256(text.encode("utf-8")).hexdigest())
