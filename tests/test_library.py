@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +133,40 @@ def test_stale_json_is_never_used(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert library.load(tmp_path).practices[0].title == "Edited without regenerating"
+
+
+def test_compiled_json_loads_the_checked_records() -> None:
+    # The JSON is trusted without re-checking; it must give exactly what checking the TOML gives.
+    folder = templates_dir.builtin_dir()
+    sources = library._sources(folder)
+    from_json = library._compiled(folder, library._checksum(sources))
+    from_toml = library._checked(folder, sources)
+    assert from_json is not None, "library.json did not load"
+    assert from_json.practices == from_toml.practices
+    assert from_json.ideas == from_toml.ideas
+    assert len(from_toml.practices) >= 17 and len(from_toml.ideas) >= 50
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda body: body["practices"][0].pop("why"),
+        lambda body: body["ideas"][0].update(mood="calm"),
+        lambda body: body["ideas"][0].update(prompts=[["only text"]]),
+        lambda body: body.pop("ideas"),
+    ],
+    ids=["missing field", "unknown field", "short prompt", "no ideas"],
+)
+def test_damaged_json_falls_back_to_the_toml(tmp_path: Path, damage: Any) -> None:
+    import json
+    import shutil
+
+    folder = templates_dir.builtin_dir()
+    for name in (library.PRACTICES_FILE, library.IDEAS_FILE):
+        shutil.copy(folder / name, tmp_path / name)
+    body = json.loads((folder / library.COMPILED_FILE).read_text(encoding="utf-8"))
+    damage(body)
+    (tmp_path / library.COMPILED_FILE).write_text(json.dumps(body), encoding="utf-8")
+    assert library._compiled(tmp_path, library._checksum(library._sources(tmp_path))) is None
+    lib = library.load(tmp_path)
+    assert lib.practices == library.load().practices and lib.ideas == library.load().ideas

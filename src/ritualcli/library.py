@@ -5,11 +5,12 @@ mistake in the shipped content is reported by file and entry instead of turning
 into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
 the libraries to name the focus practice and the date idea, and must start fast.
 
-The TOML files are the source people edit. Parsing them costs about 30 ms on
-every start, so ``library.json`` beside them holds the same documents as JSON
-(about 1 ms), with a checksum of the TOML it was made from; when the TOML no
-longer matches (an edit without regenerating), the TOML itself is read, so the
-JSON can never be stale. Regenerate with ``python -m ritualcli.library``;
+The TOML files are the source people edit. Parsing and checking them costs
+about 30 ms on every start, so ``library.json`` beside them holds the checked
+records as JSON (about 1 ms to read), with a checksum of the TOML they were made
+from. When the TOML no longer matches (an edit without regenerating), or the JSON
+does not read as records, the TOML itself is read and checked, so the JSON can
+never be stale. Regenerate with ``python -m ritualcli.library``;
 ``tests/test_library.py`` fails when it is out of date.
 """
 
@@ -106,7 +107,13 @@ def _builtin_dir() -> Path:
 
 @functools.cache
 def _load(directory: Path) -> Library:
-    docs = _documents(directory)
+    sources = _sources(directory)
+    return _compiled(directory, _checksum(sources)) or _checked(directory, sources)
+
+
+def _checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
+    """The libraries from their TOML, every entry checked."""
+    docs = {name: _parse(directory / name, data) for name, data in sources.items()}
     return Library(
         practices=_read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice),
         ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
@@ -129,17 +136,34 @@ def _checksum(sources: Mapping[str, bytes]) -> str:
     return "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
 
 
-def _documents(directory: Path) -> dict[str, Any]:
-    """Both files' parsed documents: from library.json when it matches them, else the TOML."""
-    sources = _sources(directory)
-    checksum = _checksum(sources)
+def _compiled(directory: Path, checksum: str) -> Library | None:
+    """The records in library.json, if it was made from exactly this TOML (it was checked then)."""
     try:
-        compiled = json.loads((directory / COMPILED_FILE).read_bytes())
-        if isinstance(compiled, dict) and compiled.get("checksum") == checksum:
-            return dict(compiled["documents"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return {name: _parse(directory / name, data) for name, data in sources.items()}
+        body = json.loads((directory / COMPILED_FILE).read_bytes())
+        if body["checksum"] != checksum:
+            return None
+        return Library(
+            practices=tuple(_record(Practice, p) for p in body["practices"]),
+            ideas=tuple(_record(Idea, i) for i in body["ideas"]),
+        )
+    except (OSError, ValueError, LookupError, TypeError):  # missing, damaged or from another version
+        return None
+
+
+R = TypeVar("R", Practice, Idea)
+
+
+def _record(kind: type[R], fields: dict[str, Any]) -> R:
+    # JSON has lists where the records hold tuples; a missing or unknown field is a TypeError.
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    values["prompts"] = tuple(Prompt(text, depth, tuple(tags)) for text, depth, tags in fields["prompts"])
+    return kind(**values)
+
+
+def _as_json(record: Practice | Idea) -> dict[str, Any]:
+    fields = record._asdict()
+    fields["prompts"] = [[q.text, q.depth, list(q.tags)] for q in record.prompts]
+    return fields
 
 
 def _parse(path: Path, data: bytes) -> Any:
@@ -152,14 +176,14 @@ def _parse(path: Path, data: bytes) -> Any:
 
 
 def compile_json(directory: Path) -> str:
-    """library.json's text for the TOML in ``directory`` (checked by loading it first)."""
+    """library.json's text: the checked records of the TOML in ``directory``."""
     sources = _sources(directory)
-    documents = {name: _parse(directory / name, data) for name, data in sources.items()}
-    _load.__wrapped__(directory)  # refuse to compile content that does not validate
+    lib = _checked(directory, sources)  # refuses content that does not validate
     body = {
         "generated_by": "python -m ritualcli.library",
         "checksum": _checksum(sources),
-        "documents": documents,
+        "practices": [_as_json(p) for p in lib.practices],
+        "ideas": [_as_json(i) for i in lib.ideas],
     }
     return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
