@@ -111,62 +111,71 @@ def test_content_is_in_the_projects_own_words(lib: library.Library) -> None:
     assert copied == []
 
 
-def test_compiled_json_is_current() -> None:
-    # library.json is what every start reads (JSON parses ~30x faster than TOML);
+def test_compiled_module_is_current() -> None:
+    # library_compiled.py is what every start reads (no TOML parse, no json import);
     # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.library
     folder = templates_dir.builtin_dir()
-    assert (folder / library.COMPILED_FILE).read_text(encoding="utf-8") == library.compile_json(folder), (
-        "templates/library.json is out of date: run `python -m ritualcli.library`"
+    assert library.COMPILED_MODULE.read_text(encoding="utf-8") == library.compile_module(folder), (
+        "src/ritualcli/library_compiled.py is out of date: run `python -m ritualcli.library`"
     )
 
 
-def test_stale_json_is_never_used(tmp_path: Path) -> None:
-    import shutil
-
-    folder = templates_dir.builtin_dir()
-    for name in (library.PRACTICES_FILE, library.IDEAS_FILE, library.COMPILED_FILE):
-        shutil.copy(folder / name, tmp_path / name)
-    edited = (tmp_path / library.PRACTICES_FILE).read_text(encoding="utf-8")
-    first_title = library.load(folder).practices[0].title
-    (tmp_path / library.PRACTICES_FILE).write_text(
-        edited.replace(f'title = "{first_title}"', 'title = "Edited without regenerating"', 1),
-        encoding="utf-8",
-    )
-    assert library.load(tmp_path).practices[0].title == "Edited without regenerating"
-
-
-def test_compiled_json_loads_the_checked_records() -> None:
-    # The JSON is trusted without re-checking; it must give exactly what checking the TOML gives.
+def test_compiled_module_loads_the_checked_records() -> None:
+    # The compiled records are trusted without re-checking; they must be what checking the TOML gives.
     folder = templates_dir.builtin_dir()
     sources = library._sources(folder)
-    from_json = library._compiled(folder, library._checksum(sources))
-    from_toml = library._checked(folder, sources)
-    assert from_json is not None, "library.json did not load"
-    assert from_json.practices == from_toml.practices
-    assert from_json.ideas == from_toml.ideas
-    assert len(from_toml.practices) >= 17 and len(from_toml.ideas) >= 50
+    compiled = library._compiled(library._fingerprint(sources))
+    checked = library._checked(folder, sources)
+    assert compiled is not None, "library_compiled.py did not load"
+    assert compiled.practices == checked.practices
+    assert compiled.ideas == checked.ideas
+    assert len(checked.practices) >= 17 and len(checked.ideas) >= 50
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda body: body["practices"][0].pop("why"),
-        lambda body: body["ideas"][0].update(mood="calm"),
-        lambda body: body["ideas"][0].update(prompts=[["only text"]]),
-        lambda body: body.pop("ideas"),
-    ],
-    ids=["missing field", "unknown field", "short prompt", "no ideas"],
-)
-def test_damaged_json_falls_back_to_the_toml(tmp_path: Path, damage: Any) -> None:
-    import json
+def _own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the built-in TOML that library.load() treats as the built-in folder."""
     import shutil
 
     folder = templates_dir.builtin_dir()
     for name in (library.PRACTICES_FILE, library.IDEAS_FILE):
         shutil.copy(folder / name, tmp_path / name)
-    body = json.loads((folder / library.COMPILED_FILE).read_text(encoding="utf-8"))
-    damage(body)
-    (tmp_path / library.COMPILED_FILE).write_text(json.dumps(body), encoding="utf-8")
-    assert library._compiled(tmp_path, library._checksum(library._sources(tmp_path))) is None
-    lib = library.load(tmp_path)
-    assert lib.practices == library.load().practices and lib.ideas == library.load().ideas
+    monkeypatch.setattr(library, "_builtin_dir", lambda: tmp_path)
+    library._load.cache_clear()
+    monkeypatch.setattr(library, "_load", library._load.__wrapped__)
+    return tmp_path
+
+
+def test_a_stale_compiled_module_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _own_copy(tmp_path, monkeypatch)
+    first_title = library.load().practices[0].title
+    edited = (folder / library.PRACTICES_FILE).read_text(encoding="utf-8")
+    (folder / library.PRACTICES_FILE).write_text(
+        edited.replace(f'title = "{first_title}"', 'title = "Edited without regenerating"', 1),
+        encoding="utf-8",
+    )
+    assert library.load().practices[0].title == "Edited without regenerating"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda m: setattr(m, "PRACTICES", tuple(p[1:] for p in m.PRACTICES)),  # a field missing
+        lambda m: setattr(m, "IDEAS", tuple((*i, "extra") for i in m.IDEAS)),  # a field too many
+        lambda m: setattr(m, "IDEAS", ((*m.IDEAS[0][:-1], (("only text",),)),)),  # a short prompt
+        lambda m: delattr(m, "IDEAS"),
+        lambda m: setattr(m, "FINGERPRINT", "from another version"),
+    ],
+    ids=["missing field", "extra field", "short prompt", "no ideas", "other fingerprint"],
+)
+def test_a_damaged_compiled_module_falls_back_to_the_toml(monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
+    from ritualcli import library_compiled
+
+    checked = library._checked(templates_dir.builtin_dir(), library._sources(templates_dir.builtin_dir()))
+    for name in ("FINGERPRINT", "PRACTICES", "IDEAS"):
+        monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
+    damage(library_compiled)
+    fingerprint = library._fingerprint(library._sources(templates_dir.builtin_dir()))
+    assert library._compiled(fingerprint) is None
+    monkeypatch.setattr(library, "_load", library._load.__wrapped__)
+    lib = library.load()
+    assert lib.practices == checked.practices and lib.ideas == checked.ideas

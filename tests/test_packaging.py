@@ -43,7 +43,7 @@ def test_wheel_ships_templates(installed: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "ritualcli/templates/practices.toml" in names
     assert "ritualcli/templates/ideas.toml" in names
-    assert "ritualcli/templates/library.json" in names  # the fast path ships too
+    assert "ritualcli/library_compiled.py" in names  # the fast path ships too
 
 
 @pytest.mark.slow

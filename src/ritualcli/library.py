@@ -6,18 +6,18 @@ into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` read
 the libraries to name the focus practice and the date idea, and must start fast.
 
 The TOML files are the source people edit. Parsing and checking them costs
-about 30 ms on every start, so ``library.json`` beside them holds the checked
-records as JSON (about 1 ms to read), with a checksum of the TOML they were made
-from. When the TOML no longer matches (an edit without regenerating), or the JSON
-does not read as records, the TOML itself is read and checked, so the JSON can
-never be stale. Regenerate with ``python -m ritualcli.library``;
+about 30 ms on every start, so ``library_compiled.py`` holds the checked records
+as Python literals: from its .pyc they load in well under a millisecond, with no
+``json`` import either. It carries a fingerprint of the TOML it was made from and
+of the record fields; when either has changed (an edit without regenerating), or
+the module does not read as records, the TOML itself is read and checked, so the
+compiled copy can never be stale. Regenerate with ``python -m ritualcli.library``;
 ``tests/test_library.py`` fails when it is out of date.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,7 +29,7 @@ from .preferences import DEPTHS, PLACES
 
 PRACTICES_FILE = "practices.toml"
 IDEAS_FILE = "ideas.toml"
-COMPILED_FILE = "library.json"
+COMPILED_MODULE = Path(__file__).with_name("library_compiled.py")
 ENERGIES = ("low", "medium", "high")
 
 
@@ -108,7 +108,8 @@ def _builtin_dir() -> Path:
 @functools.cache
 def _load(directory: Path) -> Library:
     sources = _sources(directory)
-    return _compiled(directory, _checksum(sources)) or _checked(directory, sources)
+    compiled = _compiled(_fingerprint(sources)) if directory == _builtin_dir() else None
+    return compiled or _checked(directory, sources)
 
 
 def _checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
@@ -131,39 +132,38 @@ def _sources(directory: Path) -> dict[str, bytes]:
     return out
 
 
-def _checksum(sources: Mapping[str, bytes]) -> str:
-    # Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
-    return "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
+def _fingerprint(sources: Mapping[str, bytes]) -> str:
+    """What the compiled records depend on: the TOML's bytes and the records' fields.
+
+    Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
+    """
+    files = "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
+    fields = ",".join(Practice._fields + Idea._fields + Prompt._fields)
+    return f"{files}/{zlib.crc32(fields.encode()):08x}"
 
 
-def _compiled(directory: Path, checksum: str) -> Library | None:
-    """The records in library.json, if it was made from exactly this TOML (it was checked then)."""
+def _compiled(fingerprint: str) -> Library | None:
+    """The records in library_compiled.py, if made from exactly this TOML (checked then)."""
     try:
-        body = json.loads((directory / COMPILED_FILE).read_bytes())
-        if body["checksum"] != checksum:
+        from . import library_compiled as compiled
+
+        if fingerprint != compiled.FINGERPRINT:
             return None
         return Library(
-            practices=tuple(_record(Practice, p) for p in body["practices"]),
-            ideas=tuple(_record(Idea, i) for i in body["ideas"]),
+            practices=tuple(_record(Practice, p) for p in compiled.PRACTICES),
+            ideas=tuple(_record(Idea, i) for i in compiled.IDEAS),
         )
-    except (OSError, ValueError, LookupError, TypeError):  # missing, damaged or from another version
+    except (ImportError, AttributeError, TypeError, ValueError):  # missing or damaged
         return None
 
 
 R = TypeVar("R", Practice, Idea)
 
 
-def _record(kind: type[R], fields: dict[str, Any]) -> R:
-    # JSON has lists where the records hold tuples; a missing or unknown field is a TypeError.
-    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
-    values["prompts"] = tuple(Prompt(text, depth, tuple(tags)) for text, depth, tags in fields["prompts"])
-    return kind(**values)
-
-
-def _as_json(record: Practice | Idea) -> dict[str, Any]:
-    fields = record._asdict()
-    fields["prompts"] = [[q.text, q.depth, list(q.tags)] for q in record.prompts]
-    return fields
+def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
+    # The last field is the prompts; the wrong number of fields is a TypeError.
+    *head, prompts = fields
+    return kind._make([*head, tuple(Prompt(text, depth, tags) for text, depth, tags in prompts)])
 
 
 def _parse(path: Path, data: bytes) -> Any:
@@ -175,17 +175,27 @@ def _parse(path: Path, data: bytes) -> Any:
         raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
 
 
-def compile_json(directory: Path) -> str:
-    """library.json's text: the checked records of the TOML in ``directory``."""
+def compile_module(directory: Path) -> str:
+    """library_compiled.py's text: the checked records of the TOML in ``directory``."""
+    import pprint
+
     sources = _sources(directory)
     lib = _checked(directory, sources)  # refuses content that does not validate
-    body = {
-        "generated_by": "python -m ritualcli.library",
-        "checksum": _checksum(sources),
-        "practices": [_as_json(p) for p in lib.practices],
-        "ideas": [_as_json(i) for i in lib.ideas],
-    }
-    return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def literal(records: tuple[Practice, ...] | tuple[Idea, ...]) -> str:
+        # Plain tuples, prompts (the last field) too: a record's repr would name its class.
+        plain = tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
+        return pprint.pformat(plain, width=110)
+
+    return (
+        '"""The practice and idea libraries, checked: made by `python -m ritualcli.library`."""\n'
+        "# Generated from templates/practices.toml and ideas.toml: edit those, then regenerate.\n"
+        "# ruff: noqa\n"
+        "# mypy: ignore-errors\n\n"
+        f"FINGERPRINT = {_fingerprint(sources)!r}\n\n"
+        f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
+        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n"
+    )
 
 
 class _Problems:
@@ -324,10 +334,9 @@ def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | Non
     return idea if len(problems.items) == before else None
 
 
-if __name__ == "__main__":  # python -m ritualcli.library: regenerate library.json
+if __name__ == "__main__":  # python -m ritualcli.library: regenerate library_compiled.py
     from . import fsio
 
-    folder = templates_dir.builtin_dir()
-    fsio.write_text_atomic(folder / COMPILED_FILE, compile_json(folder))
-    (folder / COMPILED_FILE).chmod(0o644)  # shipped content, not private data
-    print(f"wrote {folder / COMPILED_FILE}")
+    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.builtin_dir()))
+    COMPILED_MODULE.chmod(0o644)  # shipped code, not private data
+    print(f"wrote {COMPILED_MODULE}")
