@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ritualcli import library, templates_dir
+from ritualcli import library, library_check, templates_dir
 from ritualcli.errors import FileProblemsError
 from ritualcli.preferences import DEPTHS, PLACES
 
@@ -115,7 +115,7 @@ def test_compiled_module_is_current() -> None:
     # library_compiled.py is what every start reads (no TOML parse, no json import);
     # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.library
     folder = templates_dir.builtin_dir()
-    assert library.COMPILED_MODULE.read_text(encoding="utf-8") == library.compile_module(folder), (
+    assert library.COMPILED_MODULE.read_text(encoding="utf-8") == library_check.compile_module(folder), (
         "src/ritualcli/library_compiled.py is out of date: run `python -m ritualcli.library`"
     )
 
@@ -125,7 +125,7 @@ def test_compiled_module_loads_the_checked_records() -> None:
     folder = templates_dir.builtin_dir()
     sources = library._sources(folder)
     compiled = library._compiled(library._fingerprint(sources))
-    checked = library._checked(folder, sources)
+    checked = library_check.checked(folder, sources)
     assert compiled is not None, "library_compiled.py did not load"
     assert compiled.practices == checked.practices
     assert compiled.ideas == checked.ideas
@@ -170,7 +170,7 @@ def test_a_stale_compiled_module_is_never_used(tmp_path: Path, monkeypatch: pyte
 def test_a_damaged_compiled_module_falls_back_to_the_toml(monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
     from ritualcli import library_compiled
 
-    checked = library._checked(templates_dir.builtin_dir(), library._sources(templates_dir.builtin_dir()))
+    checked = library_check.checked(templates_dir.builtin_dir(), library._sources(templates_dir.builtin_dir()))
     for name in ("FINGERPRINT", "PRACTICES", "IDEAS"):
         monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
     damage(library_compiled)

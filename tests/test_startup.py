@@ -112,3 +112,10 @@ def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
     modules = imported(tmp_path, "plan")
     assert "ritualcli.digest" in modules
     assert "_hashlib" not in modules
+
+
+def test_plan_reads_the_compiled_library(tmp_path: Path) -> None:
+    """The shipped library is read from its compiled records, not parsed and checked again."""
+    modules = imported(tmp_path, "plan")
+    assert "ritualcli.library_compiled" in modules
+    assert "ritualcli.library_check" not in modules

@@ -1,8 +1,8 @@
 """The practice and date-idea libraries (``templates/practices.toml``, ``ideas.toml``).
 
-Loaded once per process into immutable records and checked at the door, so a
-mistake in the shipped content is reported by file and entry instead of turning
-into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
+Loaded once per process into immutable records, checked entry by entry
+(``library_check``), so a mistake in the shipped content is reported by file and
+entry instead of turning into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
 the libraries to name the focus practice and the date idea, and must start fast.
 
 The TOML files are the source people edit. Parsing and checking them costs
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import functools
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import templates_dir
 from .errors import FileProblemsError, Problem
-from .preferences import DEPTHS, PLACES
+from .preferences import DEPTHS
 
 PRACTICES_FILE = "practices.toml"
 IDEAS_FILE = "ideas.toml"
@@ -109,16 +109,11 @@ def _builtin_dir() -> Path:
 def _load(directory: Path) -> Library:
     sources = _sources(directory)
     compiled = _compiled(_fingerprint(sources)) if directory == _builtin_dir() else None
-    return compiled or _checked(directory, sources)
+    if compiled is None:
+        from .library_check import checked  # the TOML itself: only after an edit not yet compiled
 
-
-def _checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
-    """The libraries from their TOML, every entry checked."""
-    docs = {name: _parse(directory / name, data) for name, data in sources.items()}
-    return Library(
-        practices=_read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice),
-        ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
-    )
+        return checked(directory, sources)
+    return compiled
 
 
 def _sources(directory: Path) -> dict[str, bytes]:
@@ -166,177 +161,7 @@ def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
     return kind._make([*head, tuple(Prompt(text, depth, tags) for text, depth, tags in prompts)])
 
 
-def _parse(path: Path, data: bytes) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
-
-
-def compile_module(directory: Path) -> str:
-    """library_compiled.py's text: the checked records of the TOML in ``directory``."""
-    import pprint
-
-    sources = _sources(directory)
-    lib = _checked(directory, sources)  # refuses content that does not validate
-
-    def literal(records: tuple[Practice, ...] | tuple[Idea, ...]) -> str:
-        # Plain tuples, prompts (the last field) too: a record's repr would name its class.
-        plain = tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
-        return pprint.pformat(plain, width=110)
-
-    return (
-        '"""The practice and idea libraries, checked: made by `python -m ritualcli.library`."""\n'
-        "# Generated from templates/practices.toml and ideas.toml: edit those, then regenerate.\n"
-        "# ruff: noqa\n"
-        "# mypy: ignore-errors\n\n"
-        f"FINGERPRINT = {_fingerprint(sources)!r}\n\n"
-        f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
-        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n"
-    )
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(Problem(key, message))
-
-
-class _HasId(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-T = TypeVar("T", bound=_HasId)
-
-
-def _read(
-    path: Path,
-    doc: Mapping[str, Any],
-    table: str,
-    build: Callable[[Mapping[str, Any], str, _Problems], T | None],
-) -> tuple[T, ...]:
-    entries = doc.get(table)
-    problems = _Problems()
-    if not isinstance(entries, list) or not entries:
-        problems.add(table, f"expected one or more [[{table}]] tables")
-        entries = []
-    out: list[T] = []
-    seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        key = f"{table}[{n}]"
-        if not isinstance(entry, dict):
-            problems.add(key, "expected a table")
-            continue
-        item = build(entry, key, problems)
-        if item is None:
-            continue
-        if item.id in seen:
-            problems.add(f"{key}.id", f"{item.id!r} is used twice")
-        seen.add(item.id)
-        out.append(item)
-    if problems.items:
-        raise FileProblemsError(str(path), problems.items)
-    return tuple(out)
-
-
-def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> str:
-    value = entry.get(name)
-    if not isinstance(value, str) or not value.strip():
-        problems.add(f"{key}.{name}", "expected a non-empty string")
-        return ""
-    return value.strip()
-
-
-def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> tuple[str, ...]:
-    value = entry.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.add(f"{key}.{name}", "expected an array of non-empty strings")
-        return ()
-    return tuple(v.strip() for v in value)
-
-
-def _prompt(raw: object, key: str, problems: _Problems, default_depth: str | None = None) -> Prompt | None:
-    if isinstance(raw, str) and default_depth is not None:
-        return Prompt(raw.strip(), default_depth, ())
-    if not isinstance(raw, dict):
-        problems.add(key, "expected a table with text, depth and tags")
-        return None
-    text = _text(raw, key, "text", problems)
-    depth = raw.get("depth", default_depth)
-    if depth not in DEPTHS:
-        problems.add(f"{key}.depth", f"{depth!r} is not one of {', '.join(DEPTHS)}")
-        return None
-    if "tags" not in raw and default_depth is None:
-        problems.add(f"{key}.tags", "every prompt needs topic tags (an empty list if it touches none)")
-    tags = _strings(raw, key, "tags", problems)
-    return Prompt(text, depth, tags) if text else None
-
-
-def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practice | None:
-    before = len(problems.items)
-    raw_prompts = entry.get("prompts", [])
-    if not isinstance(raw_prompts, list) or len(raw_prompts) < 3:
-        problems.add(f"{key}.prompts", "a practice needs at least three prompts")
-        raw_prompts = raw_prompts if isinstance(raw_prompts, list) else []
-    prompts = [_prompt(p, f"{key}.prompts[{i}]", problems) for i, p in enumerate(raw_prompts, start=1)]
-    practice = Practice(
-        id=_text(entry, key, "id", problems),
-        title=_text(entry, key, "title", problems),
-        why=_text(entry, key, "why", problems),
-        exercise=_text(entry, key, "exercise", problems),
-        sources=_strings(entry, key, "sources", problems),
-        tags=_strings(entry, key, "tags", problems),
-        prompts=tuple(p for p in prompts if p is not None),
-    )
-    if not practice.sources:
-        problems.add(f"{key}.sources", "name the seed article the practice comes from")
-    return practice if len(problems.items) == before else None
-
-
-def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | None:
-    before = len(problems.items)
-    setting = entry.get("setting")
-    if setting not in PLACES:
-        problems.add(f"{key}.setting", f"{setting!r} is not one of {', '.join(PLACES)}")
-    energy = entry.get("energy")
-    if energy not in ENERGIES:
-        problems.add(f"{key}.energy", f"{energy!r} is not one of {', '.join(ENERGIES)}")
-    cost = entry.get("cost")
-    if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
-        problems.add(f"{key}.cost", "expected a whole number, 0 or more")
-        cost = 0
-    raw_prompts = entry.get("prompts", [])
-    if not isinstance(raw_prompts, list) or not raw_prompts:
-        problems.add(f"{key}.prompts", "expected conversation prompts")
-        raw_prompts = []
-    # Plain-string prompts are written to deepen in order: the first light, then
-    # medium, then deep, so `conversation.depth` can cut the list short.
-    prompts = [
-        _prompt(p, f"{key}.prompts[{i + 1}]", problems, DEPTHS[min(i, len(DEPTHS) - 1)])
-        for i, p in enumerate(raw_prompts)
-    ]
-    idea = Idea(
-        id=_text(entry, key, "id", problems),
-        title=_text(entry, key, "title", problems),
-        setting=str(setting),
-        cost=cost,
-        energy=str(energy),
-        interests=tuple(t.lower() for t in _strings(entry, key, "interests", problems)),
-        tags=tuple(t.lower() for t in _strings(entry, key, "tags", problems)),
-        description=_text(entry, key, "description", problems),
-        prompts=tuple(p for p in prompts if p is not None),
-    )
-    return idea if len(problems.items) == before else None
-
-
 if __name__ == "__main__":  # python -m ritualcli.library: regenerate library_compiled.py
-    from . import fsio
+    from ritualcli.library_check import main
 
-    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.builtin_dir()))
-    COMPILED_MODULE.chmod(0o644)  # shipped code, not private data
-    print(f"wrote {COMPILED_MODULE}")
+    main()
