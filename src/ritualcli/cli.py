@@ -4,7 +4,8 @@ Commands live in ``commands/``, one module each; this file wires them up and is 
 one place where a RitualError becomes a message and an exit code.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Typer evaluates the root callback's
+# string annotations on every run (see commands/plan.py).
 
 import sys
 from typing import Annotated, Any, Literal
