@@ -42,9 +42,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__, schedule
 from .digest import sha256_hex
@@ -71,8 +71,7 @@ _SEARCH_STEPS = 60
 # --------------------------------------------------------------------------- state
 
 
-@dataclass(frozen=True)
-class RitualState:
+class RitualState(NamedTuple):
     """What the last export said about one ritual."""
 
     sequence: int
@@ -81,12 +80,11 @@ class RitualState:
     stamp: dt.datetime  # aware UTC: when `content` last changed
 
 
-@dataclass(frozen=True)
-class CalendarState:
+class CalendarState(NamedTuple):
     """Kept beside the preferences (calendar-state.toml) between exports."""
 
     anchor: dt.date | None = None  # the day of the first export
-    rituals: Mapping[str, RitualState] = field(default_factory=dict)
+    rituals: Mapping[str, RitualState] = MappingProxyType({})  # read-only: shared by every default
     # Derived from the names at the first export and kept, so that correcting a
     # name's spelling later does not change every UID (and duplicate the events).
     couple_id: str | None = None
@@ -164,8 +162,7 @@ def state_toml(state: CalendarState) -> str:
 # --------------------------------------------------------------------------- events
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     """One instance re-stated with its own agenda (RECURRENCE-ID = its original start)."""
 
     start: dt.datetime  # naive local wall time, as the RRULE produces it
@@ -173,8 +170,7 @@ class Override:
     description: str
 
 
-@dataclass(frozen=True)
-class EventSpec:
+class EventSpec(NamedTuple):
     """Everything one ritual's VEVENT says, before it becomes icalendar objects."""
 
     kind: str
@@ -199,8 +195,7 @@ class EventSpec:
         return sha256_hex(repr((self, sequence)))
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(NamedTuple):
     data: bytes
     state: CalendarState
     start: dt.date  # the first event's date: where the calendar begins

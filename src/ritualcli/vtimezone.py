@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["ZoneReport", "build_vtimezone"]
 
 
-@dataclass(frozen=True)
-class ZoneReport:
+class ZoneReport(NamedTuple):
     """What the caller may want to tell the user about the zone it asked for."""
 
     warnings: tuple[str, ...]
@@ -65,12 +63,14 @@ class _Transition(NamedTuple):
         return (self.utc + self.before.offset).replace(tzinfo=None)
 
 
-@dataclass
 class _Run:
     """Transitions in consecutive years that one yearly rule describes."""
 
-    transitions: list[_Transition]
-    patterns: set[int]  # day patterns consistent with every transition so far
+    __slots__ = ("patterns", "transitions")
+
+    def __init__(self, transitions: list[_Transition], patterns: set[int]) -> None:
+        self.transitions = transitions
+        self.patterns = patterns  # day patterns consistent with every transition so far
 
     @property
     def first(self) -> _Transition:
@@ -81,8 +81,7 @@ class _Run:
         return self.transitions[-1]
 
 
-@dataclass(frozen=True)
-class _Observance:
+class _Observance(NamedTuple):
     """One STANDARD or DAYLIGHT sub-component, before it becomes icalendar."""
 
     start: dt.datetime  # naive local wall time, in `offset_from`
