@@ -270,6 +270,22 @@ def test_export_markdown_writes_one_file_each_and_reruns_touch_nothing(
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
 
 
+def test_export_markdown_with_a_broken_template_changes_no_file(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path
+) -> None:
+    config = write_config()
+    checkin = user_template(config, "checkin/weekly.md.j2", "# check-in {{ when.date }}\n")
+    date_night = user_template(config, "date-night.md.j2", "# date night {{ when.date }}\n")
+    out = tmp_path / "md"
+    cli("export", "markdown", "--out", str(out), "--weeks", "3")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # the check-ins would change, the date night (the second agenda) fails: all or nothing
+    checkin.write_text("# changed check-in {{ when.date }}\n", encoding="utf-8")
+    date_night.write_text("{{ no_such_variable }}\n", encoding="utf-8")
+    assert "no_such_variable" in cli("export", "markdown", "--out", str(out), "--weeks", "3", code=2).stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # and no temp file left
+
+
 def test_same_agenda_in_processes_with_different_hash_seeds(write_config: WriteConfig) -> None:
     write_config(
         COUPLE + '[date_night]\ninterests = ["music", "nature", "food"]\navoid = ["crowds", "alcohol"]\n'

@@ -134,8 +134,73 @@ def test_batch_writes_sync_the_folder_once(tmp_path: Path, monkeypatch: pytest.M
     fsio.write_bytes_atomic(tmp_path / "one.md", b"1")
     assert len(synced) == 2  # the file, then the folder holding the rename
     synced.clear()
+    with fsio.Batch() as batch:
+        for name in ("a.md", "b.md", "c.md"):
+            assert batch.write_if_changed(tmp_path / name, b"x")
+        assert not synced and not (tmp_path / "a.md").exists()  # nothing in place before the commit
+    assert len(synced) == 4  # each file's content, then the folder once
+    assert all((tmp_path / n).read_bytes() == b"x" for n in ("a.md", "b.md", "c.md"))
+    assert all(stat.S_IMODE((tmp_path / n).stat().st_mode) == 0o600 for n in ("a.md", "b.md", "c.md"))
+
+
+def test_a_big_batch_is_durable_before_any_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    real_sync, real_fsync, real_replace = os.sync, os.fsync, os.replace
+    monkeypatch.setattr(os, "sync", lambda: (events.append("sync"), real_sync())[1])
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    n = fsio.SYNC_ALL_FROM
+    with fsio.Batch() as batch:
+        for i in range(n):
+            batch.write(tmp_path / f"{i}.md", b"agenda")
+    renames = [i for i, e in enumerate(events) if e == "replace"]
+    assert len(renames) == n and events.count("fsync") == n + 1
+    # every temp file is flushed (one sync() on Linux) and fsynced before the first rename
+    assert "replace" not in events[: renames[0]] and events[: renames[0]].count("fsync") == n
+    assert events[-1] == "fsync"  # the folder, once, after the renames
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{i}.md" for i in range(n))
+
+
+def test_a_failed_batch_writes_nothing_and_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.md").write_bytes(b"old a")
+    with pytest.raises(RuntimeError), fsio.Batch() as batch:
+        batch.write(tmp_path / "a.md", b"new a")
+        batch.write(tmp_path / "b.md", b"new b")
+        raise RuntimeError("a template failed at the third agenda")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    assert (tmp_path / "a.md").read_bytes() == b"old a"
+
+    def fails(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", fails)
+    with pytest.raises(WorkError, match=r"cannot write .*: no space left"), fsio.Batch() as batch:
+        batch.write(tmp_path / "a.md", b"new a")
+        batch.write(tmp_path / "b.md", b"new b")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]
+    assert (tmp_path / "a.md").read_bytes() == b"old a"
+
+
+def test_a_failed_rename_keeps_the_rest_old_and_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("a.md", "b.md", "c.md"):
-        fsio.write_if_changed(tmp_path / name, b"x", durable_rename=False)
-    assert len(synced) == 3  # each file's content, still
-    fsio.sync_dir(tmp_path)
-    assert len(synced) == 4
+        (tmp_path / name).write_bytes(b"old")
+    real = os.replace
+
+    def replace(src: str, dst: Path) -> None:
+        if Path(dst).name == "b.md":
+            raise OSError(errno.EIO, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(WorkError, match=r"cannot write .*b\.md"), fsio.Batch() as batch:
+        for name in ("a.md", "b.md", "c.md"):
+            batch.write(tmp_path / name, b"new")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        "a.md": b"new",  # whole files only: each is either the old or the new one
+        "b.md": b"old",
+        "c.md": b"old",
+    }

@@ -4,6 +4,10 @@ Everything ritual writes is intimate (preferences, history, agendas), so every f
 is created 0600 and every directory ritual creates 0700. A write goes to a
 temporary file in the same directory, is flushed and fsynced, then renamed over the
 old file: a crash or a full disk leaves the old file whole and no temp file behind.
+
+Many files at once (an export of hundreds of agendas) go through a ``Batch``: every
+temp file is written first, all are made durable together, then all are renamed
+and each folder is fsynced once. See ``Batch`` for why that is as safe.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -65,51 +70,133 @@ def sync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, durable_rename: bool = True) -> None:
-    """Replace ``path`` with ``data`` atomically, readable by the owner alone.
-
-    ``durable_rename=False`` leaves the folder's fsync to the caller, who writes
-    many files into one folder and calls ``sync_dir`` once at the end (an
-    export of hundreds of agendas spent a third of its time there). Each file's
-    own content is fsynced either way, so a crash never leaves a torn file.
-    """
-    if path.is_dir():
-        raise WorkError(f"cannot write {path}: it is a directory", hint="give a file name")
-    ensure_dir(path.parent)
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        # mkstemp already creates 0600; chmod again in case of an odd umask-less fs.
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-        if durable_rename:
-            sync_dir(path.parent)
-    except OSError as exc:
-        raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically, readable by the owner alone."""
+    with Batch() as batch:
+        batch.write(path, data)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_if_changed(path: Path, data: bytes, *, durable_rename: bool = True) -> bool:
+def write_if_changed(path: Path, data: bytes) -> bool:
     """Write only when the bytes differ, so reruns (cron) touch nothing. True if written."""
+    with Batch() as batch:
+        return batch.write_if_changed(path, data)
+
+
+# From this many files on, one sync() before the fsyncs is cheaper than letting each
+# fsync write its own file out (0.2-0.3 ms less per file, measured on ext4). Linux
+# only: elsewhere sync() may return before the data is on disk, so there the fsyncs
+# alone do it. sync() also flushes other programs' pending writes, which a small
+# batch (`ritual weekly`: one or two files) has no reason to wait for.
+SYNC_ALL_FROM = 16
+
+
+def _fsync_file(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
     try:
-        if path.is_file() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_bytes_atomic(path, data, durable_rename=durable_rename)
-    return True
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Batch:
+    """Files replaced atomically and made durable together: ``with Batch() as b: b.write(…)``.
+
+    ``write`` puts the new bytes in a temp file (0600) beside the target, and stops
+    there. Leaving the ``with`` block commits: every temp file is made durable, then
+    each is renamed over its target, then each folder is fsynced once. An exception
+    in the block (a template error at the 300th agenda, Ctrl-C) or a failed write
+    commits nothing: every temp file is removed and every old file stays as it was.
+
+    Why no agenda can end up torn or empty, even after a power cut: a rename is
+    only done once the data of *every* temp file in the batch is on disk (one
+    sync() for a big batch, then an fsync of each temp file, which is then nearly
+    free and reports a write error that sync() cannot). So whichever name a folder
+    entry holds after a crash (the old file, or the renamed temp file) points to
+    complete, durable bytes. The folder fsync at the end makes the renames
+    themselves durable. An fsync right after each write gave the same guarantee at
+    0.3-0.5 ms a file (an export of 636 agendas spent ~0.3 s there): on ext4 each
+    one writes its file out and waits for a journal commit of its own.
+    A crash before the renames can leave temp files (``.NAME.*.tmp``) behind, as a
+    crash during a single write always could; never a half-written target.
+    """
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, Path]] = []  # (temp file, the file it replaces)
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self._discard(self._pending)
+
+    def write_if_changed(self, path: Path, data: bytes) -> bool:
+        """Write only when the bytes differ, so reruns (cron) touch nothing. True if written."""
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        self.write(path, data)
+        return True
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Stage ``data`` for ``path``: in place once the batch commits."""
+        if path.is_dir():
+            raise WorkError(f"cannot write {path}: it is a directory", hint="give a file name")
+        ensure_dir(path.parent)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
+        self._pending.append((tmp_name, path))  # from here on, a failure removes it
+        try:
+            # mkstemp already creates 0600; chmod again in case of an odd umask-less fs.
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "wb") as fh:
+                fd = -1  # the file object closes it now
+                fh.write(data)
+        except OSError as exc:
+            if fd >= 0:
+                os.close(fd)
+            self._discard([self._pending.pop()])
+            raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
+
+    def commit(self) -> None:
+        """Make every staged file durable, then put each in place (see the class)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        current = pending[0][1]  # the file an error is about
+        renamed = 0
+        try:
+            if len(pending) >= SYNC_ALL_FROM and sys.platform.startswith("linux"):
+                os.sync()  # on Linux, returns once everything dirty is on disk
+            for tmp_name, path in pending:
+                current = path
+                _fsync_file(tmp_name)
+            for tmp_name, current in pending:
+                os.replace(tmp_name, current)
+                renamed += 1
+        except OSError as exc:
+            raise WorkError(f"cannot write {current}: {_describe(exc)}") from None
+        finally:
+            self._discard(pending[renamed:])
+            for folder in dict.fromkeys(p.parent for _, p in pending[:renamed]):
+                sync_dir(folder)
+
+    @staticmethod
+    def _discard(pending: list[tuple[str, Path]]) -> None:
+        for tmp_name, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        pending.clear()
 
 
 def backup(path: Path) -> Path | None:

@@ -48,21 +48,21 @@ def markdown(
         raise UsageError(f"--out {out}: is a file, not a folder")
     user_dir = paths.user_templates_dir(sess.config)
     data_dir = None if prefs.is_example else sess.data_dir
-    written = unchanged = 0
+    report: list[tuple[bool, Path]] = []
     # As in `ritual weekly`: agendas are not built from a history `ritual done` is
     # writing at that moment. The example couple has no history to guard.
-    with contextlib.nullcontext() if data_dir is None else fsio.locked(data_dir):
+    # One batch: the agendas are made durable together and renamed into place only
+    # once all are rendered (one sync, not an fsync per file; see fsio.Batch), still
+    # under the lock. A template error halfway writes nothing.
+    with contextlib.nullcontext() if data_dir is None else fsio.locked(data_dir), fsio.Batch() as batch:
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir)
             path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
-            if fsio.write_if_changed(path, text.encode("utf-8"), durable_rename=False):
-                written += 1
-                output.out(f"wrote      {path}")
-            else:
-                unchanged += 1
-                output.out(f"unchanged  {path}")
-        if written:
-            fsio.sync_dir(folder)
+            report.append((batch.write_if_changed(path, text.encode("utf-8")), path))
+    written = sum(changed for changed, _ in report)
+    unchanged = len(report) - written
+    for changed, path in report:
+        output.out(f"{'wrote     ' if changed else 'unchanged '} {path}")
     last = until - dt.timedelta(days=1)
     if not occs:
         output.err(f"nothing planned from {start} to {last}; no files written")

@@ -63,11 +63,14 @@ def weekly(
     with fsio.locked(sess.data_dir):
         fsio.ensure_dir(folder)
         report: list[str] = []
-        for week in weeks:
-            text = weekly_digest.render_week(prefs, week, user_dir=user_dir, data_dir=data_dir)
-            path = folder / week.name
-            changed = fsio.write_if_changed(path, text.encode("utf-8"))
-            report.append(f"{'wrote' if changed else 'unchanged'} {path}")
+        # As in `ritual export markdown`: the week files are made durable together,
+        # then renamed into place (fsio.Batch); a failure writes none of them.
+        with fsio.Batch() as batch:
+            for week in weeks:
+                text = weekly_digest.render_week(prefs, week, user_dir=user_dir, data_dir=data_dir)
+                path = folder / week.name
+                changed = batch.write_if_changed(path, text.encode("utf-8"))
+                report.append(f"{'wrote' if changed else 'unchanged'} {path}")
         if ics:
             from ..calendar_file import write_calendar
 
