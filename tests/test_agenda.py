@@ -87,6 +87,31 @@ def test_time_boxes_add_up_to_the_duration(
     assert f"{duration} minutes" in md
 
 
+def test_when_prints_as_strftime_does() -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from ritualcli.agenda import When
+    from ritualcli.schedule import Occurrence
+
+    zone = ZoneInfo("Australia/Lord_Howe")  # half-hour DST shifts
+    for i in range(0, 800, 3):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+        start = dt.datetime(day.year, day.month, day.day, i % 24, (i * 7) % 60, tzinfo=zone)
+        end = start + dt.timedelta(minutes=95)
+        when = When.of(Occurrence("checkin", day, start, end, 0), "Australia/Lord_Howe")
+        assert when == (
+            day.isoformat(),
+            f"{day:%A}",
+            f"{day:%A} {day.day} {day:%B %Y}",
+            f"{start:%H:%M}",
+            f"{end:%H:%M}",
+            start.tzname(),
+            "Australia/Lord_Howe",
+        )
+    assert repr(when).startswith("When(date='2028-03-0")  # as the dataclass it was printed
+
+
 def test_speaking_order_alternates_week_by_week(cli: Invoke, write_config: WriteConfig) -> None:
     write_config()
     firsts = []

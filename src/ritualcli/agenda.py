@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import history, library, selection, templates_dir
 from .errors import FileProblemsError, Problem, RitualError, UsageError
@@ -44,9 +44,30 @@ REPAIR_STEPS = ("acknowledge", "do-your-part", "validation", "curiosity", "seeki
 DATE_FALLBACK_PRACTICE = "shared-vulnerability"
 
 
-@dataclass(frozen=True)
-class When:
-    """An occurrence's date and time, ready to print."""
+# English names, as strftime's %A and %B give them: ritual never sets a locale.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+class When(NamedTuple):
+    """An occurrence's date and time, ready to print.
+
+    A NamedTuple (same repr as the dataclass it was) built without strftime: four
+    strftime calls and a frozen dataclass cost ~16 us, once per agenda of an export.
+    """
 
     date: str  # YYYY-MM-DD
     weekday: str  # Sunday
@@ -58,15 +79,16 @@ class When:
 
     @classmethod
     def of(cls, occ: Occurrence, timezone: str) -> When:
-        d = occ.date
+        d, start, end = occ.date, occ.start, occ.end
+        weekday = WEEKDAYS[d.weekday()]
         return cls(
-            date=d.isoformat(),
-            weekday=f"{d:%A}",
-            long=f"{d:%A} {d.day} {d:%B %Y}",
-            start=f"{occ.start:%H:%M}",
-            end=f"{occ.end:%H:%M}",
-            zone=occ.start.tzname() or "",
-            timezone=timezone,
+            d.isoformat(),
+            weekday,
+            f"{weekday} {d.day} {MONTHS[d.month - 1]} {d.year}",
+            f"{start.hour:02d}:{start.minute:02d}",
+            f"{end.hour:02d}:{end.minute:02d}",
+            start.tzname() or "",
+            timezone,
         )
 
 
