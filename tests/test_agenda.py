@@ -354,6 +354,62 @@ def test_sandbox_refuses_python_internals(cli: Invoke, write_config: WriteConfig
     assert "Traceback" not in err and "object" not in cli("agenda", "checkin", code=2).stdout
 
 
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "when.__class__.__mro__",
+        "when._asdict()",
+        "focus.__class__",
+        "focus.prompts[0].__class__.__base__",
+        "carry.__class__.__init__.__globals__",
+        "carry.open.__class__",
+        "box.__class__.__mro__",
+        "box.__init__",
+        "timebox.__globals__",
+    ],
+)
+def test_the_sandbox_still_guards_the_fields_agendas_read(
+    cli: Invoke, write_config: WriteConfig, expr: str
+) -> None:
+    config = write_config()
+    path = user_template(
+        config,
+        "checkin/weekly.md.j2",
+        "{% set box = timebox({'a': 1}) %}{{ when.long }}\n{{ " + expr + " }}\n",
+    )
+    err = cli("agenda", "checkin", code=2).stderr
+    assert f"{path}:2:" in err and "sandbox" in err
+
+
+def test_the_sandbox_shortcut_returns_only_what_the_full_sandbox_allows() -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from ritualcli import agenda
+
+    full = SandboxedEnvironment()
+    for cls, names in agenda._plain_fields().items():
+        sample = (
+            object.__new__(cls) if not issubclass(cls, tuple) else tuple.__new__(cls, [None] * len(names))
+        )
+        for name in names:
+            assert not name.startswith("_")
+            assert full.is_safe_attribute(sample, name, None)
+    from jinja2.runtime import LoopContext
+
+    assert all(hasattr(LoopContext, name) for name in agenda._plain_fields()[LoopContext])
+    sandbox = agenda._sandbox_class()()
+    # a plain dict's key goes the short way only when no dict attribute has that name
+    assert sandbox.getattr({"safety": 3}, "safety") == 3
+    shadowed = {"items": 3}
+    assert sandbox.getattr(shadowed, "items") == shadowed.items  # the method, as the full sandbox gives
+    assert not full.is_safe_attribute({}, "__class__", dict)
+    for obj, name in [
+        ({"__class__": 1}, "__class__"),
+        (agenda.When("d", "", "", "", "", "", ""), "_replace"),
+    ]:
+        assert type(sandbox.getattr(obj, name)) is type(full.getattr(obj, name))  # refused alike
+
+
 def test_broken_user_template_names_file_and_line(cli: Invoke, write_config: WriteConfig) -> None:
     config = write_config()
     path = user_template(config, "date-night.md.j2", "# ok\n\n{% for x in partners %}\n{{ x }}\n")

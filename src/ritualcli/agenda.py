@@ -282,13 +282,68 @@ def _fallback_prompts(prefs: Preferences) -> tuple[Prompt, ...]:
     return tuple(out)
 
 
+def _plain_fields() -> dict[type, frozenset[str]]:
+    """The data fields of the records agendas are rendered from, by type."""
+    import dataclasses
+
+    from jinja2.runtime import LoopContext
+
+    def names(cls: type) -> frozenset[str]:
+        if dataclasses.is_dataclass(cls):
+            return frozenset(f.name for f in dataclasses.fields(cls))
+        return frozenset(cls._fields)  # type: ignore[attr-defined]  # a NamedTuple
+
+    records: tuple[type, ...] = (
+        When,
+        Practice,
+        Prompt,
+        library.Idea,
+        history.CarryOver,
+        history.OpenCommitment,
+        RepairStep,
+    )
+    found = {cls: names(cls) for cls in records}
+    found[LoopContext] = frozenset(("index", "index0", "revindex", "revindex0", "first", "last", "length"))
+    return found
+
+
+@functools.cache
+def _sandbox_class() -> type[SandboxedEnvironment]:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    plain = _plain_fields()
+    dict_attributes = frozenset(dir(dict))
+
+    class Sandbox(SandboxedEnvironment):
+        """The sandbox, with a short way to the fields an agenda reads most.
+
+        An agenda reads ~30 attributes (when.long, focus.title, box.safety,
+        loop.index…); each went through getattr, then is_safe_attribute and
+        is_internal_attribute (~1.3 us apiece). Here a data field of ritual's own
+        records (and a loop's counters, and a plain dict's key that no dict
+        attribute shadows) is returned directly: the very value the full path
+        returns, and one it always allows, as none is a function, a type or
+        internal, and none starts with "_". Anything else, anything a user
+        template reaches for beyond those fields, takes the full path.
+        """
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            kind = type(obj)
+            if attribute in plain.get(kind, ()):
+                return getattr(obj, attribute)
+            if kind is dict and attribute in obj and attribute not in dict_attributes:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return Sandbox
+
+
 @functools.cache
 def _environment(user_dir: Path | None) -> SandboxedEnvironment:
     from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
     search = [str(p) for p in (user_dir, templates_dir.builtin_dir()) if p is not None]
-    env = SandboxedEnvironment(
+    env = _sandbox_class()(
         loader=FileSystemLoader(search),
         undefined=StrictUndefined,
         autoescape=False,
