@@ -204,3 +204,37 @@ def test_a_failed_rename_keeps_the_rest_old_and_leaves_no_temp(
         "b.md": b"old",
         "c.md": b"old",
     }
+
+
+def test_a_full_disk_while_writing_keeps_the_old_file_and_the_rest_of_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "b.md").write_bytes(b"old b")
+    real = os.write
+
+    def write(fd: int, data: bytes) -> int:
+        if bytes(data).startswith(b"new b"):
+            real(fd, b"ne")  # half of it, then the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    with fsio.Batch() as batch:
+        batch.write(tmp_path / "a.md", b"new a")
+        with pytest.raises(WorkError, match="no space left"):
+            batch.write(tmp_path / "b.md", b"new b")
+    # the failed file: old and whole, its temp file gone; the one staged before it: written
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {"a.md": b"new a", "b.md": b"old b"}
+
+
+def test_rerun_reads_only_files_of_the_same_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "w.md"
+    target.write_bytes(b"four")
+    read: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (read.append(self), real(self))[1])
+    assert fsio.write_if_changed(target, b"five!") is True and read == []  # another size: no need to read
+    assert fsio.write_if_changed(target, b"five!") is False and read == [target]
+    assert fsio.write_if_changed(target, b"six!!") is True and target.read_bytes() == b"six!!"
+    with pytest.raises(WorkError, match="is a directory"):
+        fsio.write_if_changed(tmp_path, b"x")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -126,6 +127,7 @@ class Batch:
 
     def __init__(self) -> None:
         self._pending: list[tuple[str, Path]] = []  # (temp file, the file it replaces)
+        self._folders: set[Path] = set()  # made sure of once, not once a file
 
     def __enter__(self) -> Batch:
         return self
@@ -139,32 +141,46 @@ class Batch:
     def write_if_changed(self, path: Path, data: bytes) -> bool:
         """Write only when the bytes differ, so reruns (cron) touch nothing. True if written."""
         try:
-            if path.is_file() and path.read_bytes() == data:
-                return False
+            st = os.stat(path)
         except OSError:
-            pass
-        self.write(path, data)
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise WorkError(f"cannot write {path}: it is a directory", hint="give a file name")
+        if st is not None and stat.S_ISREG(st.st_mode) and st.st_size == len(data):
+            try:
+                if path.read_bytes() == data:
+                    return False
+            except OSError:
+                pass
+        self._stage(path, data)
         return True
 
     def write(self, path: Path, data: bytes) -> None:
         """Stage ``data`` for ``path``: in place once the batch commits."""
         if path.is_dir():
             raise WorkError(f"cannot write {path}: it is a directory", hint="give a file name")
-        ensure_dir(path.parent)
+        self._stage(path, data)
+
+    def _stage(self, path: Path, data: bytes) -> None:
+        folder = path.parent
+        if folder not in self._folders:
+            ensure_dir(folder)
+            self._folders.add(folder)
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
         self._pending.append((tmp_name, path))  # from here on, a failure removes it
         try:
-            # mkstemp already creates 0600; chmod again in case of an odd umask-less fs.
-            os.fchmod(fd, FILE_MODE)
-            with os.fdopen(fd, "wb") as fh:
-                fd = -1  # the file object closes it now
-                fh.write(data)
-        except OSError as exc:
-            if fd >= 0:
+            try:
+                # mkstemp already creates 0600; chmod again in case of an odd umask-less fs.
+                os.fchmod(fd, FILE_MODE)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
                 os.close(fd)
+        except OSError as exc:
             self._discard([self._pending.pop()])
             raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
 
