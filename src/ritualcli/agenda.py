@@ -20,7 +20,6 @@ import math
 import os
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -92,8 +91,7 @@ class When(NamedTuple):
         )
 
 
-@dataclass(frozen=True)
-class RepairStep:
+class RepairStep(NamedTuple):
     practice: Practice
     prompt: Prompt | None
 
@@ -110,8 +108,7 @@ def template_name(prefs: Preferences, kind: str) -> str:
     raise ValueError(f"no agenda for {kind!r}")
 
 
-@dataclass(frozen=True)
-class TemplateEntry:
+class TemplateEntry(NamedTuple):
     name: str  # e.g. "checkin/weekly", "date-night", "_safety"
     builtin: Path | None
     user: Path | None
@@ -241,7 +238,7 @@ def render(
 
 def _carry(prefs: Preferences, data_dir: Path | None, occ: Occurrence, shared: bool) -> history.CarryOver:
     carry = history.carry_over(prefs, data_dir, occ)
-    return replace(carry, support=None) if shared else carry
+    return carry._replace(support=None) if shared else carry
 
 
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
@@ -300,14 +297,10 @@ def _fallback_prompts(prefs: Preferences) -> tuple[Prompt, ...]:
 
 def _plain_fields() -> dict[type, frozenset[str]]:
     """The data fields of the records agendas are rendered from, by type."""
-    import dataclasses
-
     from jinja2.runtime import LoopContext
 
     def names(cls: type) -> frozenset[str]:
-        if dataclasses.is_dataclass(cls):
-            return frozenset(f.name for f in dataclasses.fields(cls))
-        return frozenset(cls._fields)  # type: ignore[attr-defined]  # a NamedTuple
+        return frozenset(cls._fields)  # type: ignore[attr-defined]  # every one is a NamedTuple
 
     records: tuple[type, ...] = (
         When,

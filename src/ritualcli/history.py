@@ -24,9 +24,8 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import fsio, schedule, tomltext
 from .errors import FileProblemsError, Problem, UsageError
@@ -53,8 +52,7 @@ version = 1
 # --------------------------------------------------------------------------- the model
 
 
-@dataclass(frozen=True)
-class OpenCommitment:
+class OpenCommitment(NamedTuple):
     id: str
     owner: str
     text: str
@@ -62,8 +60,7 @@ class OpenCommitment:
     checkins_open: int  # how many check-ins it has been carried to, this one included
 
 
-@dataclass(frozen=True)
-class CarryOver:
+class CarryOver(NamedTuple):
     """What a check-in agenda's follow-through section opens with. Never a note."""
 
     open: tuple[OpenCommitment, ...] = ()
@@ -72,15 +69,13 @@ class CarryOver:
     support: str | None = None  # a gentle suggestion to seek outside support, when it applies
 
 
-@dataclass(frozen=True)
-class Commitment:
+class Commitment(NamedTuple):
     id: str
     owner: str
     text: str
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One occurrence, held or skipped, as the history file says it."""
 
     ritual: str  # "checkin" | "date-night"
@@ -105,33 +100,27 @@ class Entry:
         return (self.date, self.ritual)
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     path: Path | None  # None: no file (yet)
     in_file_order: tuple[Entry, ...] = ()
     text: str = ""
     # Line spans [first, last] of each entry in the file, or None when a hand-edited
     # layout (say, `entry = [...]`) hides them; then a replace rewrites the file.
     spans: tuple[tuple[int, int], ...] | None = None
-    _sorted: tuple[Entry, ...] = field(default=(), repr=False, compare=False)
-
-    @property
-    def entries(self) -> tuple[Entry, ...]:
-        """Every entry, oldest first (check-in before date night on the same day)."""
-        return self._sorted
+    entries: tuple[Entry, ...] = ()  # every entry, oldest first (check-in before date night on a day)
 
     def find(self, ritual: str, date: dt.date) -> Entry | None:
-        for e in self._sorted:
+        for e in self.entries:
             if e.ritual == ritual and e.date == date:
                 return e
         return None
 
     def commitments(self) -> list[tuple[Entry, Commitment]]:
-        return [(e, c) for e in self._sorted for c in e.commitments]
+        return [(e, c) for e in self.entries for c in e.commitments]
 
     def kept_on(self) -> dict[str, dt.date]:
         """When each kept commitment was marked kept."""
-        return {cid: e.date for e in self._sorted for cid in e.kept}
+        return {cid: e.date for e in self.entries for cid in e.kept}
 
 
 Spans = tuple[tuple[int, int], ...] | None
@@ -456,8 +445,7 @@ def render(entries: Iterable[Entry]) -> str:
     return HEADER + "".join("\n" + render_entry(e) for e in entries)
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """What `ritual done` / `ritual skip` want recorded; ids are given on recording."""
 
     ritual: str
@@ -577,8 +565,7 @@ def _new_text(hist: History, old: Entry | None, entry: Entry) -> str:
 # --------------------------------------------------------------------------- follow-through
 
 
-@dataclass(frozen=True)
-class CommitmentState:
+class CommitmentState(NamedTuple):
     id: str
     owner: str
     text: str

@@ -7,7 +7,7 @@ broken chain. Notes and commitment texts are not part of the summary at all.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import history, schedule
 from .history import History
@@ -16,8 +16,7 @@ from .preferences import Preferences
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-@dataclass(frozen=True)
-class Rhythm:
+class Rhythm(NamedTuple):
     """How a ritual's planned occurrences went over the window."""
 
     ritual: str
@@ -28,8 +27,7 @@ class Rhythm:
     unplanned: int  # held on days the schedule had nothing (extra, not counted in planned)
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(NamedTuple):
     partner: str
     points: tuple[tuple[dt.date, int], ...]  # (check-in date, rating), oldest first
 
@@ -42,8 +40,7 @@ class Trend:
         return round(sum(self.values) / len(self.values), 1) if self.points else None
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     start: dt.date  # first day of the window
     end: dt.date  # last day, inclusive (today)
     weeks: int

@@ -8,16 +8,15 @@ what the file says.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import schedule
 from .preferences import Preferences
 from .schedule import Occurrence
 
 
-@dataclass(frozen=True)
-class WeekFile:
+class WeekFile(NamedTuple):
     name: str  # "2026-W49.md"
     monday: dt.date
     occurrences: tuple[Occurrence, ...]
