@@ -135,6 +135,17 @@ def test_terminal_text_has_no_control_or_bidi_characters(text: str) -> None:
         assert ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 
 
+def test_clean_skips_only_text_with_nothing_to_escape() -> None:
+    """clean() returns printable text untouched without its regex: safe only if every
+    character the regex escapes is non-printable. Checked over all of Unicode."""
+    everything = "".join(map(chr, range(0x110000)))
+    escaped = set(output._unsafe().findall(everything))
+    assert len(escaped) == 75  # C0 controls but newline and tab (30), DEL and C1 (33), 12 bidi marks
+    assert not any(ch.isprintable() for ch in escaped)
+    assert output.clean("Zoë \u202eevil\u202c\tx\ny") == "Zoë \\u202eevil\\u202c\tx\ny"
+    assert output.clean("Sun 19:00–19:30\nfocus: Zoë 💛") == "Sun 19:00–19:30\nfocus: Zoë 💛"
+
+
 @PROFILE
 @given(st.text())
 def test_markdown_escape_cannot_inject_structure(text: str) -> None:
