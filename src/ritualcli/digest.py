@@ -7,13 +7,16 @@ library's ``random`` reaches for in the same way; the digest is the same.
 
 from __future__ import annotations
 
+import sys
+
+# Asked for by version: a failed import costs a search of every sys.path entry.
 try:
-    from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]  # CPython 3.12+
-except ImportError:
-    try:
-        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.11
-    except ImportError:  # another interpreter
-        from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
+    if sys.version_info >= (3, 12):
+        from _sha2 import sha256  # type: ignore[import-not-found,unused-ignore]
+    else:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+except ImportError:  # another interpreter
+    from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
 
 
 def sha256_hex(text: str) -> str:
