@@ -179,3 +179,36 @@ def test_a_damaged_compiled_module_falls_back_to_the_toml(monkeypatch: pytest.Mo
     monkeypatch.setattr(library, "_load", library._load.__wrapped__)
     lib = library.load()
     assert lib.practices == checked.practices and lib.ideas == checked.ideas
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # cut short: a SyntaxError on import
+        lambda text: text.replace("IDEAS = (", "IDEAS = ((", 1),  # an unclosed bracket
+        lambda text: "\udcff" + text,  # not UTF-8 at all (written with surrogateescape)
+        lambda text: text.replace("FINGERPRINT = ", "FINGERPRINT = undefined_name or ", 1),
+    ],
+    ids=["truncated", "unclosed", "not utf-8", "name error"],
+)
+def test_plan_works_with_a_damaged_compiled_module(tmp_path: Path, damage: Any) -> None:
+    """An installed package whose library_compiled.py is broken still plans, from the TOML."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    package = tmp_path / "site" / "ritualcli"
+    shutil.copytree(Path(library.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(templates_dir.builtin_dir(), package / "templates")  # as the wheel installs it
+    compiled = package / "library_compiled.py"
+    compiled.write_bytes(damage(compiled.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("RITUAL_CONFIG", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv = ['ritual', 'plan']; from ritualcli.cli import main; main()"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "focus:" in proc.stdout and "idea:" in proc.stdout

@@ -148,7 +148,7 @@ def _compiled(fingerprint: str) -> Library | None:
             practices=tuple(_record(Practice, p) for p in compiled.PRACTICES),
             ideas=tuple(_record(Idea, i) for i in compiled.IDEAS),
         )
-    except (ImportError, AttributeError, TypeError, ValueError):  # missing or damaged
+    except Exception:  # missing or damaged in any way (even a SyntaxError): check the TOML instead
         return None
 
 
