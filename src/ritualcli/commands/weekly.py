@@ -64,7 +64,7 @@ def weekly(
         fsio.ensure_dir(folder)
         report: list[str] = []
         # As in `ritual export markdown`: the week files are made durable together,
-        # then renamed into place (fsio.Batch); a failure writes none of them.
+        # then renamed into place (fsio.Batch); a failure before that writes none of them.
         with fsio.Batch() as batch:
             for week in weeks:
                 text = weekly_digest.render_week(prefs, week, user_dir=user_dir, data_dir=data_dir)
