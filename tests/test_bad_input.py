@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -88,8 +88,8 @@ def test_deeply_nested_and_huge_files() -> None:
 # ---------------------------------------------------------------- CLI options
 
 
-def run(args: list[str]) -> int:
-    result = CliRunner().invoke(app, args)
+def run(args: list[str], env: dict[str, str] | None = None) -> int:
+    result = CliRunner().invoke(app, args, env=env)
     # exit 2 (usage) or 0; anything else, or a non-SystemExit exception, is a crash
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stdout + result.stderr
@@ -101,11 +101,25 @@ def run(args: list[str]) -> int:
 def test_any_date_flag(text: str) -> None:
     code = run(["plan", "--from", text, "--weeks", "1", "--format", "json"])
     try:
-        dt.date.fromisoformat(text.strip())
-        expected = {0}
+        day = dt.date.fromisoformat(text.strip())
+        expected = {0} if preferences.FIRST_DATE <= day <= preferences.LAST_DATE else {2}
     except ValueError:
         expected = {2}
     assert code in expected
+
+
+@CLI_PROFILE
+@given(st.dates())
+@example(dt.date(1, 1, 1))
+@example(dt.date(9999, 12, 31))
+@example(preferences.LAST_DATE)
+@example(preferences.FIRST_DATE)
+def test_any_date_from_year_1_to_9999(day: dt.date) -> None:
+    """Dates near either end of the calendar are refused clearly, not a traceback midway."""
+    in_range = preferences.FIRST_DATE <= day <= preferences.LAST_DATE
+    assert run(["plan", "--from", day.isoformat(), "--weeks", "520", "--format", "json"]) == (0 if in_range else 2)
+    assert run(["plan", "--weeks", "520"], env={"RITUAL_TODAY": day.isoformat()}) == (0 if in_range else 2)
+    assert run(["agenda", "checkin", "--date", day.isoformat(), "--out", "-"]) in ((0, 2) if in_range else (2,))
 
 
 @CLI_PROFILE

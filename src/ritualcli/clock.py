@@ -16,10 +16,12 @@ from .errors import UsageError
 def today(zone: ZoneInfo) -> dt.date:
     pinned = os.environ.get("RITUAL_TODAY")
     if pinned:
+        from .preferences import parse_date
+
         try:
-            return dt.date.fromisoformat(pinned)
-        except ValueError:
-            raise UsageError(f"RITUAL_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
+            return parse_date(pinned)
+        except ValueError as exc:
+            raise UsageError(f"RITUAL_TODAY: {exc}") from None
     return dt.datetime.now(zone).date()
 
 

@@ -260,18 +260,36 @@ def _time(value: object) -> dt.time:
         raise _Bad(str(exc)) from None
 
 
+# The dates ritual plans within. Plans reach ten years ahead and clock-change
+# checks a few more, so a date near year 9999 would overflow midway: refuse it here,
+# with a message, rather than with a traceback later.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(9000, 12, 31)
+
+
+def check_date_range(day: dt.date) -> dt.date:
+    """``day`` if it is within FIRST_DATE..LAST_DATE; ValueError otherwise."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"{day.isoformat()} is out of range: use a date from {FIRST_DATE.year} to {LAST_DATE.year}")
+    return day
+
+
 def parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value!r} is not a date: use YYYY-MM-DD") from None
+    return check_date_range(day)
 
 
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         raise _Bad("expected a date (YYYY-MM-DD), got a date-time")
     if isinstance(value, dt.date):
-        return value
+        try:
+            return check_date_range(value)
+        except ValueError as exc:
+            raise _Bad(str(exc)) from None
     if isinstance(value, str):
         try:
             return parse_date(value)
