@@ -400,22 +400,38 @@ def test_the_sandbox_still_guards_the_fields_agendas_read(
 
 
 def test_the_sandbox_shortcut_returns_only_what_the_full_sandbox_allows() -> None:
+    import datetime as dt
+
+    from jinja2.runtime import LoopContext
     from jinja2.sandbox import SandboxedEnvironment
 
-    from ritualcli import agenda
+    from ritualcli import agenda, history, library, preferences, schedule
 
     full = SandboxedEnvironment()
-    for cls, names in agenda._plain_fields().items():
-        sample = (
-            object.__new__(cls) if not issubclass(cls, tuple) else tuple.__new__(cls, [None] * len(names))
-        )
-        for name in names:
-            assert not name.startswith("_")
-            assert full.is_safe_attribute(sample, name, None)
-    from jinja2.runtime import LoopContext
-
-    assert all(hasattr(LoopContext, name) for name in agenda._plain_fields()[LoopContext])
     sandbox = agenda._sandbox_class()()
+    prefs = preferences.example()
+    occ = schedule.occurrences(prefs, dt.date(2026, 11, 23), dt.date(2026, 12, 31), ["checkin"])[0]
+    lib = library.load()
+    promise = history.OpenCommitment("c1", "Alex", "Call Mum", dt.date(2026, 11, 22), 2)
+    # Real records with real values, as the templates get them.
+    samples = {
+        agenda.When: agenda.When.of(occ, prefs.couple.timezone),
+        library.Practice: lib.practices[0],
+        library.Prompt: lib.practices[0].prompts[0],
+        library.Idea: lib.ideas[0],
+        history.CarryOver: history.CarryOver(open=(promise,), support="Consider a counsellor."),
+        history.OpenCommitment: promise,
+        agenda.RepairStep: agenda.RepairStep(lib.practices[0], lib.practices[0].prompts[0]),
+    }
+    fields = agenda._plain_fields()
+    assert set(samples) == set(fields) - {LoopContext}  # every record with a shortcut is checked
+    for cls, sample in samples.items():
+        for name in fields[cls]:
+            value = getattr(sample, name)
+            assert not name.startswith("_")
+            assert full.is_safe_attribute(sample, name, value)
+            assert sandbox.getattr(sample, name) == full.getattr(sample, name) == value
+    assert all(hasattr(LoopContext, name) for name in agenda._plain_fields()[LoopContext])
     # a plain dict's key goes the short way only when no dict attribute has that name
     assert sandbox.getattr({"safety": 3}, "safety") == 3
     shadowed = {"items": 3}

@@ -1,8 +1,8 @@
 """SHA-256 of text, without the start-up cost of hashlib.
 
 ``import hashlib`` loads OpenSSL (about 4 ms, on every ``ritual plan``). CPython
-also ships its own SHA-256 as a built-in module, which is what the standard
-library's ``random`` reaches for in the same way; the digest is the same.
+also ships its own SHA-2 as built-in modules (the standard library's ``random``
+takes SHA-512 from them the same way); the digest is the same.
 """
 
 from __future__ import annotations
