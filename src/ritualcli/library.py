@@ -15,7 +15,7 @@ compiled copy can never be stale. Regenerate with ``python -m ritualcli.library`
 ``tests/test_library.py`` fails when it is out of date.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: see preferences.py (start-up cost).
 
 import functools
 import zlib
