@@ -239,3 +239,21 @@ def test_rerun_reads_only_files_of_the_same_size(tmp_path: Path, monkeypatch: py
     assert fsio.write_if_changed(target, b"six!!") is True and target.read_bytes() == b"six!!"
     with pytest.raises(WorkError, match="is a directory"):
         fsio.write_if_changed(tmp_path, b"x")
+
+
+def test_a_batch_removes_temp_files_a_crash_left_behind(tmp_path: Path) -> None:
+    import time
+
+    old = time.time() - 2 * fsio.STALE_TEMP_SECONDS
+    stale = tmp_path / ".2026-11-29-checkin.md.a1b2c3d_.tmp"  # ours, two hours old
+    fresh = tmp_path / ".2026-12-06-checkin.md.zz99yy88.tmp"  # ours, maybe being written right now
+    theirs = [tmp_path / ".notes.tmp", tmp_path / ".draft.md.toolong123.tmp", tmp_path / "plain.tmp"]
+    for path in [stale, fresh, *theirs]:
+        path.write_text("x", encoding="utf-8")
+    for path in [stale, *theirs]:
+        os.utime(path, (old, old))
+    with fsio.Batch() as batch:
+        batch.write(tmp_path / "2026-11-29-checkin.md", b"agenda")
+    assert not stale.exists()
+    assert fresh.exists() and all(p.exists() for p in theirs)
+    assert (tmp_path / "2026-11-29-checkin.md").read_bytes() == b"agenda"

@@ -105,6 +105,32 @@ def _fsync_file(name: str) -> None:
         os.close(fd)
 
 
+# A temp file of ours: mkstemp's ".NAME." prefix, its 8 random characters, ".tmp".
+_TEMP_NAME = r"\..+\.[a-z0-9_]{8}\.tmp"
+STALE_TEMP_SECONDS = 3600  # far longer than any write of ours takes
+
+
+def _sweep_stale_temps(folder: Path) -> None:
+    """Remove temp files a crash (power cut, kill -9) left in ``folder`` mid-write.
+
+    Only ours (by name and owner) and only old ones, so a write in progress in
+    another process is never touched. Cron runs for years: without this, every
+    crash would leave hidden files behind in a folder that may be synced.
+    """
+    import re
+
+    pattern = re.compile(_TEMP_NAME)
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(".") and entry.name.endswith(".tmp")) or not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and st.st_mtime < cutoff:
+                    os.unlink(entry.path)
+
+
 class Batch:
     """Files replaced atomically and made durable together: ``with Batch() as b: b.write(…)``.
 
@@ -126,7 +152,8 @@ class Batch:
     moment), the files renamed before it are new and the rest old, each whole.
     A crash (power cut, kill -9) before the renames can leave hidden temp files
     (``.NAME.*.tmp``) behind, as a crash during a single write always could;
-    never a half-written target.
+    never a half-written target. The next batch into that folder removes them
+    once they are an hour old.
     """
 
     def __init__(self) -> None:
@@ -170,6 +197,7 @@ class Batch:
         if folder not in self._folders:
             ensure_dir(folder)
             self._folders.add(folder)
+            _sweep_stale_temps(folder)
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
