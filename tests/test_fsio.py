@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import threading
 import time
@@ -245,9 +246,16 @@ def test_a_batch_removes_temp_files_a_crash_left_behind(tmp_path: Path) -> None:
     import time
 
     old = time.time() - 2 * fsio.STALE_TEMP_SECONDS
-    stale = tmp_path / ".2026-11-29-checkin.md.a1b2c3d_.tmp"  # ours, two hours old
-    fresh = tmp_path / ".2026-12-06-checkin.md.zz99yy88.tmp"  # ours, maybe being written right now
-    theirs = [tmp_path / ".notes.tmp", tmp_path / ".draft.md.toolong123.tmp", tmp_path / "plain.tmp"]
+    stale = tmp_path / ".2026-11-29-checkin.md.a1b2c3d_.ritual.tmp"  # ours, two hours old
+    fresh = tmp_path / ".2026-12-06-checkin.md.zz99yy88.ritual.tmp"  # ours, maybe being written right now
+    theirs = [  # other programs' temp files, however much they look like ours
+        tmp_path / ".notes.tmp",
+        tmp_path / ".notes.20261121.tmp",
+        tmp_path / ".report.pdf.download.tmp",
+        tmp_path / ".syncthing.meetings.tmp",
+        tmp_path / ".draft.md.toolong123.ritual.tmp",
+        tmp_path / "plain.ritual.tmp",
+    ]
     for path in [stale, fresh, *theirs]:
         path.write_text("x", encoding="utf-8")
     for path in [stale, *theirs]:
@@ -257,3 +265,11 @@ def test_a_batch_removes_temp_files_a_crash_left_behind(tmp_path: Path) -> None:
     assert not stale.exists()
     assert fresh.exists() and all(p.exists() for p in theirs)
     assert (tmp_path / "2026-11-29-checkin.md").read_bytes() == b"agenda"
+
+
+def test_temp_files_carry_the_name_the_sweep_looks_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = os.replace
+    monkeypatch.setattr(os, "replace", lambda a, b: (seen.append(os.path.basename(a)), real(a, b))[1])
+    fsio.write_bytes_atomic(tmp_path / "ritual.toml", b"x")
+    assert len(seen) == 1 and re.fullmatch(fsio._TEMP_NAME, seen[0]), seen

@@ -62,12 +62,25 @@ def ensure_dir(path: Path) -> None:
         raise WorkError(f"cannot create directory {path}: {_describe(exc)}") from None
 
 
+def _flush(fd: int) -> None:
+    """fsync; on macOS, where fsync leaves the data in the drive's cache, F_FULLFSYNC."""
+    if sys.platform == "darwin":
+        import fcntl
+
+        try:
+            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+            return
+        except OSError:  # a file system without it (some network ones): fsync is what there is
+            pass
+    os.fsync(fd)
+
+
 def sync_dir(directory: Path) -> None:
     """Make renames in ``directory`` durable (its entries on disk)."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
-            os.fsync(fd)
+            _flush(fd)
         finally:
             os.close(fd)
 
@@ -100,13 +113,15 @@ _START_WRITEBACK = hasattr(os, "posix_fadvise") and sys.platform.startswith("lin
 def _fsync_file(name: str) -> None:
     fd = os.open(name, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        _flush(fd)
     finally:
         os.close(fd)
 
 
-# A temp file of ours: mkstemp's ".NAME." prefix, its 8 random characters, ".tmp".
-_TEMP_NAME = r"\..+\.[a-z0-9_]{8}\.tmp"
+# A temp file of ours: ".NAME.", mkstemp's 8 random characters, then a suffix no
+# other program uses, so the sweep can never take another program's ".x.tmp".
+TEMP_SUFFIX = ".ritual.tmp"
+_TEMP_NAME = r"\..+\.[a-z0-9_]{8}\.ritual\.tmp"
 STALE_TEMP_SECONDS = 3600  # far longer than any write of ours takes
 
 
@@ -123,7 +138,7 @@ def _sweep_stale_temps(folder: Path) -> None:
     cutoff = time.time() - STALE_TEMP_SECONDS
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            if not (entry.name.startswith(".") and entry.name.endswith(".tmp")) or not pattern.fullmatch(entry.name):
+            if not entry.name.endswith(TEMP_SUFFIX) or not pattern.fullmatch(entry.name):
                 continue
             with contextlib.suppress(OSError):
                 st = entry.stat(follow_symlinks=False)
@@ -151,7 +166,7 @@ class Batch:
     If a rename itself fails midway (a full or read-only disk at that very
     moment), the files renamed before it are new and the rest old, each whole.
     A crash (power cut, kill -9) before the renames can leave hidden temp files
-    (``.NAME.*.tmp``) behind, as a crash during a single write always could;
+    (``.NAME.XXXXXXXX.ritual.tmp``) behind, as a crash during a single write always could;
     never a half-written target. The next batch into that folder removes them
     once they are an hour old.
     """
@@ -199,7 +214,7 @@ class Batch:
             self._folders.add(folder)
             _sweep_stale_temps(folder)
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
         except OSError as exc:
             raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
         self._pending.append((tmp_name, path))  # from here on, a failure removes it
@@ -211,7 +226,8 @@ class Batch:
                 while view:
                     view = view[os.write(fd, view) :]
                 if _START_WRITEBACK:
-                    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                    with contextlib.suppress(OSError):  # only a hint: the fsync decides
+                        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
             finally:
                 os.close(fd)
         except OSError as exc:
