@@ -668,6 +668,32 @@ def test_without_couple_start_the_series_begins_at_the_first_export_and_stays(
     assert later == first
 
 
+def test_an_export_first_made_long_ago_still_has_its_events(
+    write_config: Any, export: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without couple.start nothing is planned before schedule.EPOCH: an anchor far
+    earlier (a pinned RITUAL_TODAY) must not leave the calendar empty for good."""
+    write_config("version = 1\n[couple]\npartners = ['Alex', 'Sam']\ntimezone = 'America/New_York'\n")
+    monkeypatch.setenv("RITUAL_TODAY", "1900-01-01")
+    first = export()
+    monkeypatch.setenv("RITUAL_TODAY", TODAY)
+    later = export()
+    for data in (first, later):
+        assert _event_lines(data, "Check-in")["dtstart"] == "2000-01-09T19:00:00-05:00"  # the first Sunday
+        assert "Date night" in data.decode()
+
+
+def test_a_calendar_state_anchor_out_of_range_is_a_file_problem(
+    cli: Any, write_config: Any, tmp_path: Path
+) -> None:
+    write_config("version = 1\n[couple]\npartners = ['Alex', 'Sam']\ntimezone = 'America/New_York'\n")
+    state = tmp_path / "cfg" / "calendar-state.toml"
+    for anchor in ("9990-06-01", "9999-12-31", "0001-01-01"):
+        state.write_text(f"version = 1\nanchor = {anchor}\n", encoding="utf-8")
+        result = cli("export", "ics", "--out", str(tmp_path / "x.ics"), code=2)
+        assert f"anchor: {anchor} is out of range" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_the_example_couple_exports_without_writing_state(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -109,6 +109,14 @@ def parse_state(text: str, source: str) -> CalendarState:
     if anchor is not None and (isinstance(anchor, dt.datetime) or not isinstance(anchor, dt.date)):
         problems.append(Problem("anchor", "expected a date (YYYY-MM-DD)"))
         anchor = None
+    elif anchor is not None:
+        from .preferences import check_date_range
+
+        try:
+            check_date_range(anchor)
+        except ValueError as exc:
+            problems.append(Problem("anchor", str(exc)))
+            anchor = None
     couple_id = doc.get("couple_id")
     if couple_id is not None and (not isinstance(couple_id, str) or not couple_id.isalnum()):
         problems.append(Problem("couple_id", "expected the letters and digits ritual wrote"))
@@ -219,8 +227,13 @@ def uid(prefs: Preferences, kind: str, state: CalendarState | None = None) -> st
 
 
 def series_start(prefs: Preferences, state: CalendarState, today: dt.date) -> dt.date:
-    """Where the calendar's series begin: couple.start, else the first export's day."""
-    return prefs.couple.start or state.anchor or today
+    """Where the calendar's series begin: couple.start, else the first export's day.
+
+    Never before the schedule's own anchor: without couple.start nothing is
+    planned before schedule.EPOCH, and an export anchored decades earlier would
+    find no first occurrence at all.
+    """
+    return max(prefs.couple.start or state.anchor or today, schedule.series_anchor(prefs))
 
 
 def first_occurrence(prefs: Preferences, kind: str, frm: dt.date) -> schedule.Occurrence | None:
