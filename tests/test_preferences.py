@@ -89,6 +89,20 @@ def test_bad_couple_values(snippet: str, expected: str) -> None:
     assert any(expected in m for m in problems(f"[couple]\n{snippet}\n"))
 
 
+def test_dates_outside_the_planning_range_and_endless_skips_are_problems() -> None:
+    found = "\n".join(
+        problems(
+            '[couple]\npartners = ["Alex", "Sam"]\ntimezone = "Europe/Berlin"\nstart = 9999-01-01\n'
+            "[skip]\ndates = [1899-12-31]\n"
+            "ranges = [{ from = 2027-01-01, to = 9000-12-31 }, { from = 2027-01-01, to = 2036-12-31 }]\n"
+        )
+    )
+    assert "couple.start: 9999-01-01 is out of range: use a date from 1900 to 9000" in found
+    assert "skip.dates: 1899-12-31 is out of range" in found
+    assert "skip.ranges: item 1: spans more than ten years; to stop a ritual, set its enabled = false" in found
+    assert "item 2" not in found  # ten years is allowed
+
+
 def test_wrong_types_are_named() -> None:
     found = "\n".join(
         problems(MINIMAL + '[checkin]\nenabled = "yes"\nduration = 2.5\n[calendar]\nprivate = 1\n')

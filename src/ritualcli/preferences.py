@@ -269,6 +269,7 @@ def _time(value: object) -> dt.time:
 # with a message, rather than with a traceback later.
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(9000, 12, 31)
+MAX_SKIP_DAYS = 3653  # a skip range covers ten years at most (see _skip_ranges)
 
 
 def check_date_range(day: dt.date) -> dt.date:
@@ -546,6 +547,11 @@ def _skip_ranges(value: object, c: _Collector) -> tuple[SkipRange, ...]:
             continue
         if end < start:
             c.add(key, f"item {i}: ends ({end}) before it starts ({start})")
+            continue
+        if (end - start).days > MAX_SKIP_DAYS:
+            # Each skipped slot is an EXDATE in the calendar: a skip "for ever" would
+            # write hundreds of thousands of them. Stopping a ritual is a setting.
+            c.add(key, f"item {i}: spans more than ten years; to stop a ritual, set its enabled = false")
             continue
         out.append(SkipRange(start, end, note))
     return tuple(sorted(out, key=lambda r: (r.start, r.end)))
