@@ -8,7 +8,7 @@ import random
 import pytest
 
 from conftest import COUPLE
-from ritualcli import history, preferences, schedule
+from ritualcli import preferences, schedule
 
 SKIPS = "[skip]\ndates = [2027-01-03]\nranges = [{ from = 2027-07-01, to = 2027-08-20 }]\n"
 
@@ -22,7 +22,7 @@ SKIPS = "[skip]\ndates = [2027-01-03]\nranges = [{ from = 2027-07-01, to = 2027-
         '[checkin]\ncadence = "monthly"\nweek_of_month = 2\n',
     ],
 )
-def test_remembered_checkin_dates_are_the_schedules_own(checkin: str) -> None:
+def test_planned_dates_are_the_occurrences_own(checkin: str) -> None:
     prefs = preferences.parse_bytes((COUPLE + checkin + SKIPS).encode())
 
     def long_way(frm: dt.date, until: dt.date) -> tuple[dt.date, ...]:
@@ -36,12 +36,12 @@ def test_remembered_checkin_dates_are_the_schedules_own(checkin: str) -> None:
         frm = start + dt.timedelta(days=rng.randrange(0, 1500))
         windows.append((frm, frm + dt.timedelta(days=rng.randrange(0, 400))))
     for frm, until in windows:
-        assert history._planned_checkins(prefs, frm, until) == long_way(frm, until), (frm, until)
-    # other preferences (an edited file) are never answered from another's dates
+        assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until), (frm, until)
+    # other preferences (an edited file) give their own dates
     other = preferences.parse_bytes((COUPLE + '[checkin]\nday = "monday"\n').encode())
     frm, until = dt.date(2027, 3, 1), dt.date(2027, 4, 1)
-    assert history._planned_checkins(prefs, frm, until) == long_way(frm, until)
-    assert history._planned_checkins(other, frm, until) == tuple(
+    assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until)
+    assert tuple(schedule.planned_dates(other, other.checkin, frm, until)) == tuple(
         o.date for o in schedule.occurrences(other, frm, until, ["checkin"])
     )
-    assert all(d.weekday() == 0 for d in history._planned_checkins(other, frm, until))
+    assert all(d.weekday() == 0 for d in tuple(schedule.planned_dates(other, other.checkin, frm, until)))
