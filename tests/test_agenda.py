@@ -112,7 +112,7 @@ def test_when_prints_as_strftime_does() -> None:
     assert repr(when).startswith("When(date='2028-03-0")  # as the dataclass it was printed
 
 
-def test_remembered_time_boxes_are_timeboxs_own_and_each_template_gets_its_own() -> None:
+def test_time_boxes_are_timeboxs_own_and_each_template_gets_its_own() -> None:
     from ritualcli import agenda
 
     boxes = agenda._boxes(30)

@@ -261,23 +261,7 @@ def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
 
 
 def _boxes(total: int) -> Callable[[Mapping[str, Any]], dict[str, int]]:
-    def boxes(weights: Mapping[str, Any]) -> dict[str, int]:
-        if type(weights) is not dict:  # not the literal a template writes: no shortcut
-            return timebox(weights, total)
-        # Every agenda of an export asks for the same boxes: remember them, keyed
-        # by the weights' types too (True == 1, but only 1 is a valid weight).
-        # A copy each time, so a template that changes its boxes changes no other.
-        try:
-            return dict(_remembered_boxes(tuple((k, type(v), v) for k, v in weights.items()), total))
-        except TypeError:  # an unhashable weight: timebox() says what is wrong with it
-            return timebox(weights, total)
-
-    return boxes
-
-
-@functools.lru_cache(maxsize=64)
-def _remembered_boxes(weights: tuple[tuple[Any, type, Any], ...], total: int) -> dict[str, int]:
-    return timebox({k: v for k, _, v in weights}, total)
+    return lambda weights: timebox(weights, total)
 
 
 def _fallback_prompts(prefs: Preferences) -> tuple[Prompt, ...]:
@@ -299,9 +283,6 @@ def _plain_fields() -> dict[type, frozenset[str]]:
     """The data fields of the records agendas are rendered from, by type."""
     from jinja2.runtime import LoopContext
 
-    def names(cls: type) -> frozenset[str]:
-        return frozenset(cls._fields)  # type: ignore[attr-defined]  # every one is a NamedTuple
-
     records: tuple[type, ...] = (
         When,
         Practice,
@@ -311,7 +292,7 @@ def _plain_fields() -> dict[type, frozenset[str]]:
         history.OpenCommitment,
         RepairStep,
     )
-    found = {cls: names(cls) for cls in records}
+    found = {cls: frozenset(cls._fields) for cls in records}  # type: ignore[attr-defined]  # NamedTuples
     found[LoopContext] = frozenset(("index", "index0", "revindex", "revindex0", "first", "last", "length"))
     return found
 
