@@ -123,8 +123,8 @@ def test_compiled_module_is_current() -> None:
 def test_compiled_module_loads_the_checked_records() -> None:
     # The compiled records are trusted without re-checking; they must be what checking the TOML gives.
     folder = templates_dir.builtin_dir()
-    sources = library._sources(folder)
-    compiled = library._compiled(library._fingerprint(sources))
+    sources = library.read_sources(folder)
+    compiled = library._compiled(library.fingerprint(sources))
     checked = library_check.checked(folder, sources)
     assert compiled is not None, "library_compiled.py did not load"
     assert compiled.practices == checked.practices
@@ -170,11 +170,11 @@ def test_a_stale_compiled_module_is_never_used(tmp_path: Path, monkeypatch: pyte
 def test_a_damaged_compiled_module_falls_back_to_the_toml(monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
     from ritualcli import library_compiled
 
-    checked = library_check.checked(templates_dir.builtin_dir(), library._sources(templates_dir.builtin_dir()))
+    checked = library_check.checked(templates_dir.builtin_dir(), library.read_sources(templates_dir.builtin_dir()))
     for name in ("FINGERPRINT", "PRACTICES", "IDEAS"):
         monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
     damage(library_compiled)
-    fingerprint = library._fingerprint(library._sources(templates_dir.builtin_dir()))
+    fingerprint = library.fingerprint(library.read_sources(templates_dir.builtin_dir()))
     assert library._compiled(fingerprint) is None
     monkeypatch.setattr(library, "_load", library._load.__wrapped__)
     lib = library.load()

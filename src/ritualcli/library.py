@@ -107,8 +107,8 @@ def _builtin_dir() -> Path:
 
 @functools.cache
 def _load(directory: Path) -> Library:
-    sources = _sources(directory)
-    compiled = _compiled(_fingerprint(sources)) if directory == _builtin_dir() else None
+    sources = read_sources(directory)
+    compiled = _compiled(fingerprint(sources)) if directory == _builtin_dir() else None
     if compiled is None:
         from .library_check import checked  # the TOML itself: only after an edit not yet compiled
 
@@ -116,7 +116,7 @@ def _load(directory: Path) -> Library:
     return compiled
 
 
-def _sources(directory: Path) -> dict[str, bytes]:
+def read_sources(directory: Path) -> dict[str, bytes]:
     out = {}
     for name in (PRACTICES_FILE, IDEAS_FILE):
         path = directory / name
@@ -127,7 +127,7 @@ def _sources(directory: Path) -> dict[str, bytes]:
     return out
 
 
-def _fingerprint(sources: Mapping[str, bytes]) -> str:
+def fingerprint(sources: Mapping[str, bytes]) -> str:
     """What the compiled records depend on: the TOML's bytes and the records' fields.
 
     Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
@@ -137,12 +137,12 @@ def _fingerprint(sources: Mapping[str, bytes]) -> str:
     return f"{files}/{zlib.crc32(fields.encode()):08x}"
 
 
-def _compiled(fingerprint: str) -> Library | None:
+def _compiled(expected: str) -> Library | None:
     """The records in library_compiled.py, if made from exactly this TOML (checked then)."""
     try:
         from . import library_compiled as compiled
 
-        if fingerprint != compiled.FINGERPRINT:
+        if expected != compiled.FINGERPRINT:
             return None
         return Library(
             practices=tuple(_record(Practice, p) for p in compiled.PRACTICES),

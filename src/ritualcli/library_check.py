@@ -23,8 +23,8 @@ from .library import (
     Library,
     Practice,
     Prompt,
-    _fingerprint,
-    _sources,
+    fingerprint,
+    read_sources,
 )
 from .preferences import DEPTHS, PLACES
 
@@ -51,7 +51,7 @@ def compile_module(directory: Path) -> str:
     """library_compiled.py's text: the checked records of the TOML in ``directory``."""
     import pprint
 
-    sources = _sources(directory)
+    sources = read_sources(directory)
     lib = checked(directory, sources)  # refuses content that does not validate
 
     def literal(records: tuple[Practice, ...] | tuple[Idea, ...]) -> str:
@@ -64,7 +64,7 @@ def compile_module(directory: Path) -> str:
         "# Generated from templates/practices.toml and ideas.toml: edit those, then regenerate.\n"
         "# ruff: noqa\n"
         "# mypy: ignore-errors\n\n"
-        f"FINGERPRINT = {_fingerprint(sources)!r}\n\n"
+        f"FINGERPRINT = {fingerprint(sources)!r}\n\n"
         f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
         f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n"
     )
