@@ -54,7 +54,7 @@ PROBE = """\
 import json, sys
 dest = sys.argv[1]
 sys.argv = ["ritual", *sys.argv[2:]]
-from ritualcli.cli import main
+from ritualcli.cli.app import main
 try:
     main()
 except SystemExit:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli import history
-from ritualcli.history import CarryOver, OpenCommitment
+from ritualcli.core import history
+from ritualcli.core.history import CarryOver, OpenCommitment
 
 WriteConfig = Callable[..., Path]
 BOX = re.compile(r"^#+ .*\((\d+) min\)$", re.M)
@@ -91,8 +91,8 @@ def test_when_prints_as_strftime_does() -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from ritualcli.agenda import When
-    from ritualcli.schedule import Occurrence
+    from ritualcli.core.agenda import When
+    from ritualcli.core.schedule import Occurrence
 
     zone = ZoneInfo("Australia/Lord_Howe")  # half-hour DST shifts
     for i in range(0, 800, 3):
@@ -113,7 +113,7 @@ def test_when_prints_as_strftime_does() -> None:
 
 
 def test_time_boxes_are_timeboxs_own_and_each_template_gets_its_own() -> None:
-    from ritualcli import agenda
+    from ritualcli.core import agenda
 
     boxes = agenda._boxes(30)
     weights = {"appreciations": 4, "safety": 3, "practice": 7, "topic": 8}
@@ -335,7 +335,7 @@ def test_same_agenda_in_processes_with_different_hash_seeds(write_config: WriteC
         '[conversation]\ndepth = "deep"\noff_limits = ["family", "money", "work"]\n'
     )
     script = (
-        "from typer.testing import CliRunner\nfrom ritualcli.cli import app\n"
+        "from typer.testing import CliRunner\nfrom ritualcli.cli.app import app\n"
         "for args in (['plan', '--format', 'json', '--weeks', '10'],"
         " ['agenda', 'checkin', '--date', '2026-12-13'], ['agenda', 'date-night']):\n"
         "    r = CliRunner().invoke(app, args)\n    print(r.exit_code, r.stdout)\n"
@@ -405,7 +405,7 @@ def test_the_sandbox_shortcut_returns_only_what_the_full_sandbox_allows() -> Non
     from jinja2.runtime import LoopContext
     from jinja2.sandbox import SandboxedEnvironment
 
-    from ritualcli import agenda, history, library, preferences, schedule
+    from ritualcli.core import agenda, history, library, preferences, schedule
 
     full = SandboxedEnvironment()
     sandbox = agenda._sandbox_class()()
@@ -512,7 +512,7 @@ def test_a_users_own_checkin_format(cli: Invoke, write_config: WriteConfig) -> N
 def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
     data = json.loads(cli("practices", "--format", "json").stdout)
     ids = {p["id"] for p in data}
-    wanted = (Path(__file__).resolve().parents[1] / "templates" / "practice_ids.txt").read_text().split()
+    wanted = (Path(__file__).resolve().parent / "fixtures" / "practice_ids.txt").read_text().split()
     assert set(wanted) <= ids
     assert all(p["sources"] and p["prompts"] for p in data)
     text = cli("practices").stdout
@@ -529,7 +529,7 @@ def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
     import stat
     import tempfile
 
-    from ritualcli import agenda
+    from ritualcli.core import agenda
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))

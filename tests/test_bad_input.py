@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ritualcli import markdown_text, output, preferences
-from ritualcli.cli import app
-from ritualcli.errors import FileProblemsError
+from ritualcli.cli import output
+from ritualcli.cli.app import app
+from ritualcli.core import preferences
+from ritualcli.core import text as usertext
+from ritualcli.core.errors import FileProblemsError
 
 PROFILE = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -117,9 +119,13 @@ def test_any_date_flag(text: str) -> None:
 def test_any_date_from_year_1_to_9999(day: dt.date) -> None:
     """Dates near either end of the calendar are refused clearly, not a traceback midway."""
     in_range = preferences.FIRST_DATE <= day <= preferences.LAST_DATE
-    assert run(["plan", "--from", day.isoformat(), "--weeks", "520", "--format", "json"]) == (0 if in_range else 2)
+    assert run(["plan", "--from", day.isoformat(), "--weeks", "520", "--format", "json"]) == (
+        0 if in_range else 2
+    )
     assert run(["plan", "--weeks", "520"], env={"RITUAL_TODAY": day.isoformat()}) == (0 if in_range else 2)
-    assert run(["agenda", "checkin", "--date", day.isoformat(), "--out", "-"]) in ((0, 2) if in_range else (2,))
+    assert run(["agenda", "checkin", "--date", day.isoformat(), "--out", "-"]) in (
+        (0, 2) if in_range else (2,)
+    )
 
 
 @CLI_PROFILE
@@ -153,7 +159,7 @@ def test_clean_skips_only_text_with_nothing_to_escape() -> None:
     """clean() returns printable text untouched without its regex: safe only if every
     character the regex escapes is non-printable. Checked over all of Unicode."""
     everything = "".join(map(chr, range(0x110000)))
-    escaped = set(output._unsafe().findall(everything))
+    escaped = set(usertext._unsafe().findall(everything))
     assert len(escaped) == 75  # C0 controls but newline and tab (30), DEL and C1 (33), 12 bidi marks
     assert not any(ch.isprintable() for ch in escaped)
     assert output.clean("Zoë \u202eevil\u202c\tx\ny") == "Zoë \\u202eevil\\u202c\tx\ny"
@@ -163,7 +169,7 @@ def test_clean_skips_only_text_with_nothing_to_escape() -> None:
 @PROFILE
 @given(st.text())
 def test_markdown_escape_cannot_inject_structure(text: str) -> None:
-    escaped = markdown_text.escape(text)
+    escaped = usertext.escape(text)
     assert "\n" not in escaped and "<" not in escaped and ">" not in escaped
     # every markup character is escaped
     for i, ch in enumerate(escaped):
@@ -173,9 +179,9 @@ def test_markdown_escape_cannot_inject_structure(text: str) -> None:
 
 
 def test_markdown_escape_examples() -> None:
-    assert markdown_text.escape("# Sam\n- <b>x</b> [a](http://e)") == (
+    assert usertext.escape("# Sam\n- <b>x</b> [a](http://e)") == (
         "\\# Sam - &lt;b&gt;x&lt;/b&gt; \\[a\\](http://e)"
     )
-    assert markdown_text.escape("1. Zoë 💛") == "1\\. Zoë 💛"
+    assert usertext.escape("1. Zoë 💛") == "1\\. Zoë 💛"
     # the visible escape from clean() is itself escaped, so Markdown shows "\\u202e"
-    assert markdown_text.escape("evil\u202etxt") == "evil\\\\u202etxt"
+    assert usertext.escape("evil\u202etxt") == "evil\\\\u202etxt"

@@ -28,7 +28,7 @@ import pytest
 import recurring_ical_events
 
 from icaljs import expand_with_icaljs
-from ritualcli import calendar_ics, library
+from ritualcli.core import calendar_ics, library
 
 TODAY = "2026-11-20"
 EPOCH = "1790000000"  # 2026-09-21T14:13:20Z
@@ -742,7 +742,7 @@ def test_weekly_refreshes_the_calendar_under_its_lock(
 
 
 def test_same_inputs_same_bytes_in_the_pure_core() -> None:
-    from ritualcli import preferences
+    from ritualcli.core import preferences
 
     text = "version = 1\n" + textwrap.dedent(COUPLES["berlin"])
     prefs = preferences.parse_bytes(text.encode())._replace(source=Path("ritual.toml"))

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli import __version__, output
-from ritualcli.preferences import parse_bytes
+from ritualcli import __version__
+from ritualcli.cli import output
+from ritualcli.core.preferences import parse_bytes
 
 
 def test_version(cli: Invoke) -> None:

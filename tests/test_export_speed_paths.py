@@ -8,7 +8,7 @@ import random
 import pytest
 
 from conftest import COUPLE
-from ritualcli import preferences, schedule
+from ritualcli.core import preferences, schedule
 
 SKIPS = "[skip]\ndates = [2027-01-03]\nranges = [{ from = 2027-07-01, to = 2027-08-20 }]\n"
 
@@ -36,7 +36,10 @@ def test_planned_dates_are_the_occurrences_own(checkin: str) -> None:
         frm = start + dt.timedelta(days=rng.randrange(0, 1500))
         windows.append((frm, frm + dt.timedelta(days=rng.randrange(0, 400))))
     for frm, until in windows:
-        assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until), (frm, until)
+        assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until), (
+            frm,
+            until,
+        )
     # other preferences (an edited file) give their own dates
     other = preferences.parse_bytes((COUPLE + '[checkin]\nday = "monday"\n').encode())
     frm, until = dt.date(2027, 3, 1), dt.date(2027, 4, 1)

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli import fsio, history, output
-from ritualcli.history import Commitment, Entry
+from ritualcli.cli import output
+from ritualcli.core import fsio, history
+from ritualcli.core.history import Commitment, Entry
 
 D = dt.date
 WriteConfig = Callable[..., Path]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ritualcli import fsio
-from ritualcli.errors import WorkError
+from ritualcli.core import fsio
+from ritualcli.core.errors import WorkError
 
 
 def test_write_is_private_and_creates_private_dirs(tmp_path: Path) -> None:
@@ -267,7 +267,9 @@ def test_a_batch_removes_temp_files_a_crash_left_behind(tmp_path: Path) -> None:
     assert (tmp_path / "2026-11-29-checkin.md").read_bytes() == b"agenda"
 
 
-def test_temp_files_carry_the_name_the_sweep_looks_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_temp_files_carry_the_name_the_sweep_looks_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[str] = []
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (seen.append(os.path.basename(a)), real(a, b))[1])

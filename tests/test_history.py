@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE
-from ritualcli import history, preferences, schedule
-from ritualcli.errors import FileProblemsError, UsageError
-from ritualcli.history import Draft
-from ritualcli.preferences import Preferences
+from ritualcli.core import history, preferences, schedule
+from ritualcli.core.errors import FileProblemsError, UsageError
+from ritualcli.core.history import Draft
+from ritualcli.core.preferences import Preferences
 
 D = dt.date
 # COUPLE: check-ins on Sundays from 2026-11-23; these are the first few.

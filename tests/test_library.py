@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from ritualcli import library, library_check, templates_dir
-from ritualcli.errors import FileProblemsError
-from ritualcli.preferences import DEPTHS, PLACES
+from ritualcli.core import library, library_check, templates_dir
+from ritualcli.core.errors import FileProblemsError
+from ritualcli.core.preferences import DEPTHS, PLACES
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = templates_dir.builtin_dir()
+TEMPLATES = templates_dir.library_dir()
+FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"  # the articles the practices come from, beside the repo
 
 
@@ -25,7 +26,7 @@ def lib() -> library.Library:
 
 def test_every_practice_id_in_the_list_is_in_the_library(lib: library.Library) -> None:
     wanted = [
-        line.strip() for line in (TEMPLATES / "practice_ids.txt").read_text().splitlines() if line.strip()
+        line.strip() for line in (FIXTURES / "practice_ids.txt").read_text().splitlines() if line.strip()
     ]
     assert len(wanted) >= 17
     missing = sorted(set(wanted) - {p.id for p in lib.practices})
@@ -43,7 +44,7 @@ def test_every_prompt_has_a_depth_and_tags_in_the_file() -> None:
 
 def test_practices_have_graded_prompts_an_exercise_and_a_source(lib: library.Library) -> None:
     titles = set(
-        re.findall(r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \|", (TEMPLATES / "SOURCES.md").read_text(), re.M)
+        re.findall(r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \|", (templates_dir.content_root() / "SOURCES.md").read_text(), re.M)
     )
     assert len(titles) == 4
     for p in lib.practices:
@@ -113,16 +114,16 @@ def test_content_is_in_the_projects_own_words(lib: library.Library) -> None:
 
 def test_compiled_module_is_current() -> None:
     # library_compiled.py is what every start reads (no TOML parse, no json import);
-    # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.library
-    folder = templates_dir.builtin_dir()
+    # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.core.library
+    folder = templates_dir.library_dir()
     assert library.COMPILED_MODULE.read_text(encoding="utf-8") == library_check.compile_module(folder), (
-        "src/ritualcli/library_compiled.py is out of date: run `python -m ritualcli.library`"
+        "src/ritualcli/library_compiled.py is out of date: run `python -m ritualcli.core.library`"
     )
 
 
 def test_compiled_module_loads_the_checked_records() -> None:
     # The compiled records are trusted without re-checking; they must be what checking the TOML gives.
-    folder = templates_dir.builtin_dir()
+    folder = templates_dir.library_dir()
     sources = library.read_sources(folder)
     compiled = library._compiled(library.fingerprint(sources))
     checked = library_check.checked(folder, sources)
@@ -136,7 +137,7 @@ def _own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the built-in TOML that library.load() treats as the built-in folder."""
     import shutil
 
-    folder = templates_dir.builtin_dir()
+    folder = templates_dir.library_dir()
     for name in (library.PRACTICES_FILE, library.IDEAS_FILE):
         shutil.copy(folder / name, tmp_path / name)
     monkeypatch.setattr(library, "_builtin_dir", lambda: tmp_path)
@@ -167,14 +168,18 @@ def test_a_stale_compiled_module_is_never_used(tmp_path: Path, monkeypatch: pyte
     ],
     ids=["missing field", "extra field", "short prompt", "no ideas", "other fingerprint"],
 )
-def test_a_damaged_compiled_module_falls_back_to_the_toml(monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
-    from ritualcli import library_compiled
+def test_a_damaged_compiled_module_falls_back_to_the_toml(
+    monkeypatch: pytest.MonkeyPatch, damage: Any
+) -> None:
+    from ritualcli.core import library_compiled
 
-    checked = library_check.checked(templates_dir.builtin_dir(), library.read_sources(templates_dir.builtin_dir()))
+    checked = library_check.checked(
+        templates_dir.library_dir(), library.read_sources(templates_dir.library_dir())
+    )
     for name in ("FINGERPRINT", "PRACTICES", "IDEAS"):
         monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
     damage(library_compiled)
-    fingerprint = library.fingerprint(library.read_sources(templates_dir.builtin_dir()))
+    fingerprint = library.fingerprint(library.read_sources(templates_dir.library_dir()))
     assert library._compiled(fingerprint) is None
     monkeypatch.setattr(library, "_load", library._load.__wrapped__)
     lib = library.load()
@@ -199,14 +204,14 @@ def test_plan_works_with_a_damaged_compiled_module(tmp_path: Path, damage: Any) 
     import sys
 
     package = tmp_path / "site" / "ritualcli"
-    shutil.copytree(Path(library.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(templates_dir.builtin_dir(), package / "templates")  # as the wheel installs it
-    compiled = package / "library_compiled.py"
+    shutil.copytree(Path(library.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(templates_dir.content_root(), package / "templates")  # as the wheel installs it
+    compiled = package / "core" / "library_compiled.py"
     compiled.write_bytes(damage(compiled.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("RITUAL_CONFIG", None)
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv = ['ritual', 'plan']; from ritualcli.cli import main; main()"],
+        [sys.executable, "-c", "import sys; sys.argv = ['ritual', 'plan']; from ritualcli.cli.app import main; main()"],
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -41,9 +41,9 @@ def run(env_dir: Path, *args: str, home: Path) -> subprocess.CompletedProcess[st
 def test_wheel_ships_templates(installed: Path) -> None:
     (wheel,) = installed.parent.glob("dist/ritualcli-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "ritualcli/templates/practices.toml" in names
-    assert "ritualcli/templates/ideas.toml" in names
-    assert "ritualcli/library_compiled.py" in names  # the fast path ships too
+    assert "ritualcli/templates/library/practices.toml" in names
+    assert "ritualcli/templates/library/ideas.toml" in names
+    assert "ritualcli/core/library_compiled.py" in names  # the fast path ships too
 
 
 @pytest.mark.slow
@@ -58,7 +58,7 @@ def test_installed_entry_point_runs(installed: Path, tmp_path: Path) -> None:
         installed,
         "python",
         "-c",
-        "import ritualcli.templates_dir as t; print(t.builtin_dir())",
+        "import ritualcli.core.templates_dir as t; print(t.builtin_dir())",
         home=tmp_path,
     )
     # the installed package finds its own copy, not the source tree's

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ritualcli import preferences
-from ritualcli.errors import FileProblemsError, WorkError
+from ritualcli.core import preferences
+from ritualcli.core.errors import FileProblemsError, WorkError
 
 
 def problems(text: str) -> list[str]:
@@ -99,7 +99,9 @@ def test_dates_outside_the_planning_range_and_endless_skips_are_problems() -> No
     )
     assert "couple.start: 9999-01-01 is out of range: use a date from 1900 to 9000" in found
     assert "skip.dates: 1899-12-31 is out of range" in found
-    assert "skip.ranges: item 1: spans more than ten years; to stop a ritual, set its enabled = false" in found
+    assert (
+        "skip.ranges: item 1: spans more than ten years; to stop a ritual, set its enabled = false" in found
+    )
     assert "item 2" not in found  # ten years is allowed
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ritualcli import preferences, schedule
+from ritualcli.core import preferences, schedule
 
 UTC = dt.UTC
 
@@ -210,7 +210,9 @@ def test_dates_are_what_dateutil_expands_from_the_rrule_text(
     rule = rrulestr(schedule.rrule_text(ritual), dtstart=dtstart)
     theirs = [
         m.date()
-        for m in rule.between(dt.datetime.combine(frm, dt.time()), dt.datetime.combine(until, dt.time()), inc=True)
+        for m in rule.between(
+            dt.datetime.combine(frm, dt.time()), dt.datetime.combine(until, dt.time()), inc=True
+        )
         if m.date() < until
     ]
     assert ours == theirs

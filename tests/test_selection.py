@@ -9,9 +9,9 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ritualcli import agenda, library, preferences, schedule, selection
-from ritualcli.preferences import DEPTHS, PLACES, Preferences
-from ritualcli.schedule import Occurrence
+from ritualcli.core import agenda, library, preferences, schedule, selection
+from ritualcli.core.preferences import DEPTHS, PLACES, Preferences
+from ritualcli.core.schedule import Occurrence
 
 LIB = library.load()
 START = dt.date(2026, 11, 23)
@@ -219,6 +219,6 @@ def test_builtin_sha256_is_hashlibs(text: str) -> None:
     """digest skips hashlib (OpenSSL, ~4 ms at start-up); the seeds must not change for it."""
     import hashlib
 
-    from ritualcli.digest import sha256_hex
+    from ritualcli.core.digest import sha256_hex
 
     assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -29,7 +29,7 @@ dest = sys.argv[1]
 sys.argv = ["ritual", *sys.argv[2:]]
 code = 0
 try:
-    from ritualcli.cli import main
+    from ritualcli.cli.app import main
     main()
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -64,7 +64,7 @@ def probe(tmp_path: Path, *args: str) -> dict[str, Any]:
     assert dest.exists(), f"the probe did not finish\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
     result = json.loads(dest.read_text())
     assert result["code"] == 0, f"ritual {' '.join(args)} exited {result['code']}\n{proc.stderr}"
-    assert "ritualcli.cli" in result["modules"]  # the probe really ran the CLI
+    assert "ritualcli.cli.app" in result["modules"]  # the probe really ran the CLI
     return result
 
 
@@ -95,7 +95,7 @@ def test_command_imports_no_heavy_library(tmp_path: Path, args: tuple[str, ...])
 def test_plan_really_plans(tmp_path: Path) -> None:
     """The guard above is only worth something if `plan` got as far as the schedule."""
     modules = imported(tmp_path, "plan")
-    assert {"ritualcli.schedule", "ritualcli.selection", "zoneinfo"} <= modules
+    assert {"ritualcli.core.schedule", "ritualcli.core.selection", "zoneinfo"} <= modules
     # Occurrences are date arithmetic (held to dateutil's RRULE expansion by the tests).
     assert "dateutil" not in modules
 
@@ -107,7 +107,7 @@ def test_plan_really_plans(tmp_path: Path) -> None:
 )
 def test_commands_create_no_dataclass(tmp_path: Path, args: tuple[str, ...]) -> None:
     result = probe(tmp_path, *args)
-    assert "ritualcli.preferences" in result["modules"]
+    assert "ritualcli.core.preferences" in result["modules"]
     assert not result["dataclasses"], (
         f"`ritual {' '.join(args)}` loads {', '.join(result['dataclasses'])}: each frozen dataclass "
         "costs ~1.5 ms to create at import; use a NamedTuple"
@@ -117,12 +117,12 @@ def test_commands_create_no_dataclass(tmp_path: Path, args: tuple[str, ...]) -> 
 def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
     """Selection's SHA-256 comes from CPython's built-in module: hashlib loads OpenSSL (~4 ms)."""
     modules = imported(tmp_path, "plan")
-    assert "ritualcli.digest" in modules
+    assert "ritualcli.core.digest" in modules
     assert "_hashlib" not in modules
 
 
 def test_plan_reads_the_compiled_library(tmp_path: Path) -> None:
     """The shipped library is read from its compiled records, not parsed and checked again."""
     modules = imported(tmp_path, "plan")
-    assert "ritualcli.library_compiled" in modules
-    assert "ritualcli.library_check" not in modules
+    assert "ritualcli.core.library_compiled" in modules
+    assert "ritualcli.core.library_check" not in modules

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icaljs import expand_with_icaljs
-from ritualcli.vtimezone import ZoneReport, build_vtimezone
+from ritualcli.core.vtimezone import ZoneReport, build_vtimezone
 
 SPAN = (dt.date(2026, 1, 1), dt.date(2036, 12, 31))
 # Zones with DST, without it, southern, half-hour DST, midnight changes (Chile),
@@ -259,7 +259,7 @@ def test_span_must_not_end_before_it_starts() -> None:
 
 def test_importing_the_module_does_not_import_icalendar() -> None:
     # `ritual plan` imports the package on every run; icalendar is slow to load.
-    code = "import sys, ritualcli.vtimezone; sys.exit('icalendar' in sys.modules)"
+    code = "import sys, ritualcli.core.vtimezone; sys.exit('icalendar' in sys.modules)"
     src = str(Path(__file__).parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": src}
     result = subprocess.run([sys.executable, "-c", code], env=env, check=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli import fsio
+from ritualcli.core import fsio
 
 ROOT = Path(__file__).resolve().parents[1]
 RITUAL = Path(sys.executable).with_name("ritual")

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
+from ...core.errors import UsageError
 from .. import output
-from ..errors import UsageError
 from ..options import ConfigOption, FromOption, check_weeks, date_value
 from . import session
 
@@ -30,7 +30,7 @@ def markdown(
     A file whose agenda has not changed is left alone, byte for byte, so a rerun
     (or cron) rewrites nothing.
     """
-    from .. import agenda, clock, fsio, paths, schedule
+    from ...core import agenda, clock, fsio, paths, schedule
 
     if str(out) == "-":
         raise UsageError(

@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
-from . import __version__, output
-from .errors import EXIT_FAILURE, RitualError
+from .. import __version__
+from ..core.errors import EXIT_FAILURE, RitualError
+from . import output
 from .options import ConfigOption
 
 # name -> (module in commands/, attribute): a command function, or a Typer sub-app.

@@ -46,7 +46,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import __version__, schedule
+from .. import __version__
+from . import schedule
 from .digest import sha256_hex
 from .errors import FileProblemsError, Problem
 from .preferences import Preferences, Ritual, ritual_noun

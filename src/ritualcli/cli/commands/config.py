@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ...core.errors import FileProblemsError, UsageError, WorkError
 from .. import output
-from ..errors import FileProblemsError, UsageError, WorkError
 from ..options import ConfigOption
 from . import session
 from .plan import warn_clock_changes
@@ -46,7 +46,7 @@ def show(
     """Print the effective settings: your file with every default filled in."""
     # Imports inside the commands: this module loads on every start, and only
     # `config show/validate/edit` need the preferences writer, the clock or an editor.
-    from .. import preferences
+    from ...core import preferences
 
     prefs = session(ctx, config).load()
     if fmt is ShowFormat.json:
@@ -71,7 +71,7 @@ def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
 
     Also warns when a ritual's time falls into a clock change in the next ten years.
     """
-    from .. import clock
+    from ...core import clock
 
     sess = session(ctx, config)
     if not sess.config.exists():
@@ -90,7 +90,7 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
-    from .. import fsio, preferences
+    from ...core import fsio, preferences
 
     sess = session(ctx, config)
     path = sess.config

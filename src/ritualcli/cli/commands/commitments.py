@@ -13,7 +13,7 @@ from ..options import ConfigOption
 from . import session
 
 if TYPE_CHECKING:
-    from ..history import CommitmentState
+    from ...core.history import CommitmentState
 
 
 class ListFormat(StrEnum):
@@ -32,7 +32,7 @@ def commitments(
     """List open commitments from your check-ins (with --all, kept ones too)."""
     import json
 
-    from .. import clock, history
+    from ...core import clock, history
 
     sess = session(ctx, config)
     prefs = sess.load()

@@ -1,4 +1,4 @@
-"""The practice and date-idea libraries (``templates/practices.toml``, ``ideas.toml``).
+"""The practice and date-idea libraries (``templates/library/practices.toml``, ``ideas.toml``).
 
 Loaded once per process into immutable records, checked entry by entry
 (``library_check``), so a mistake in the shipped content is reported by file and
@@ -102,7 +102,7 @@ def load(directory: Path | None = None) -> Library:
 @functools.cache
 def _builtin_dir() -> Path:
     # Asked once per agenda; importlib.resources is too slow to ask every time.
-    return templates_dir.builtin_dir()
+    return templates_dir.library_dir()
 
 
 @functools.cache
@@ -162,6 +162,6 @@ def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
 
 
 if __name__ == "__main__":  # python -m ritualcli.library: regenerate library_compiled.py
-    from ritualcli.library_check import main
+    from ritualcli.core.library_check import main
 
     main()

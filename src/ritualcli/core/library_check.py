@@ -210,6 +210,6 @@ def main() -> None:
     """Regenerate library_compiled.py from the built-in TOML."""
     from . import fsio
 
-    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.builtin_dir()))
+    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.library_dir()))
     COMPILED_MODULE.chmod(0o644)  # shipped code, not private data
     print(f"wrote {COMPILED_MODULE}")

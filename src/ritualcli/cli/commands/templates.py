@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ...core.errors import UsageError, WorkError
 from .. import output
-from ..errors import UsageError, WorkError
 from ..options import ConfigOption
 from . import session
 
@@ -28,7 +28,7 @@ NameArg = Annotated[
 
 
 def _user_dir(ctx: typer.Context, config: Path | None) -> Path:
-    from .. import paths
+    from ...core import paths
 
     return paths.user_templates_dir(session(ctx, config).config)
 
@@ -36,7 +36,7 @@ def _user_dir(ctx: typer.Context, config: Path | None) -> Path:
 @app.command("list")
 def list_(ctx: typer.Context, config: ConfigOption = None) -> None:
     """List every template and which copy is used: yours or the built-in one."""
-    from .. import agenda
+    from ...core import agenda
 
     user_dir = _user_dir(ctx, config)
     entries = agenda.catalog(user_dir)
@@ -62,7 +62,7 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print a template's source (yours if you have one, else the built-in one)."""
-    from .. import agenda, fsio
+    from ...core import agenda, fsio
 
     entry = agenda.find_template(name, _user_dir(ctx, config))
     path = entry.builtin if builtin else entry.winner
@@ -82,7 +82,7 @@ def copy(
     config: ConfigOption = None,
 ) -> None:
     """Copy a built-in template into your templates folder to customise it."""
-    from .. import agenda, fsio, templates_dir
+    from ...core import agenda, fsio, templates_dir
 
     user_dir = _user_dir(ctx, config)
     entry = agenda.find_template(name, user_dir)

@@ -42,7 +42,7 @@ def weekly(
 
     Example crontab line:  0 8 * * MON ritual weekly --out ~/rituals
     """
-    from .. import clock, fsio, paths, weekly_digest
+    from ...core import clock, fsio, paths, weekly_digest
 
     sess = session(ctx, config)
     # Printing the example couple's week shows what the job does; writing files
@@ -72,10 +72,10 @@ def weekly(
                 changed = batch.write_if_changed(path, text.encode("utf-8"))
                 report.append(f"{'wrote' if changed else 'unchanged'} {path}")
         if ics:
-            from ..calendar_file import write_calendar
+            from ...core.calendar_file import write_calendar
 
             path = folder / "rituals.ics"
-            changed = write_calendar(sess, prefs, path, agendas=0)
+            changed = write_calendar(sess.config, prefs, path, agendas=0)
             report.append(f"{'wrote' if changed else 'unchanged'} {path}")
     if not quiet:
         for line in report or [f"nothing planned in the 7 days from {today}"]:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .errors import UsageError
+from ..core.errors import UsageError
 
 ConfigOption = Annotated[
     Path | None,
@@ -51,7 +51,7 @@ def date_value(text: str | None, flag: str) -> dt.date | None:
     """Parse a YYYY-MM-DD flag value, or say which flag was wrong (exit 2)."""
     if text is None:
         return None
-    from .preferences import parse_date  # not at start-up: the root app imports this module
+    from ..core.preferences import parse_date  # not at start-up: the root app imports this module
 
     try:
         return parse_date(text)

@@ -12,7 +12,7 @@ from ..options import ConfigOption, check_weeks
 from . import session
 
 if TYPE_CHECKING:
-    from ..rhythm import Rhythm, Stats, Trend
+    from ...core.rhythm import Rhythm, Stats, Trend
 
 NUMBERS_UP_TO = 16  # beyond this many check-ins the chart alone is easier to read
 
@@ -34,7 +34,7 @@ def stats(
     """Show your rhythm, each partner's safety ratings over time, and commitments kept."""
     import json
 
-    from .. import clock, history, rhythm
+    from ...core import clock, history, rhythm
 
     check_weeks(weeks)
     sess = session(ctx, config)
@@ -64,10 +64,10 @@ def _trend_summary(t: Trend) -> str:
 
 
 def text(s: Stats) -> list[str]:
-    from ..preferences import ritual_title
+    from ...core.preferences import ritual_title
 
     """Plain lines: readable in cron mail, in a pipe, without colour."""
-    from .. import rhythm
+    from ...core import rhythm
 
     span = "since your start date" if s.since_start else f"{s.weeks} week{'' if s.weeks == 1 else 's'}"
     lines = [f"Your rhythm, {s.start} to {s.end} ({span})"]
@@ -133,8 +133,8 @@ def _rich(s: Stats) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .. import rhythm
-    from ..preferences import ritual_title
+    from ...core import rhythm
+    from ...core.preferences import ritual_title
 
     con = output.console()
     table = Table(title=f"Your rhythm, {s.start} to {s.end}", title_justify="left")

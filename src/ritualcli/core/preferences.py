@@ -275,7 +275,9 @@ MAX_SKIP_DAYS = 3653  # a skip range covers ten years at most (see _skip_ranges)
 def check_date_range(day: dt.date) -> dt.date:
     """``day`` if it is within FIRST_DATE..LAST_DATE; ValueError otherwise."""
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise ValueError(f"{day.isoformat()} is out of range: use a date from {FIRST_DATE.year} to {LAST_DATE.year}")
+        raise ValueError(
+            f"{day.isoformat()} is out of range: use a date from {FIRST_DATE.year} to {LAST_DATE.year}"
+        )
     return day
 
 

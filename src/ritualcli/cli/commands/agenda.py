@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ...core.errors import UsageError
 from .. import output
-from ..errors import UsageError
 from ..options import ConfigOption, date_value
 from . import session
 
 if TYPE_CHECKING:
-    from ..preferences import Preferences
-    from ..schedule import Occurrence
+    from ...core.preferences import Preferences
+    from ...core.schedule import Occurrence
 
 
 class AgendaKind(StrEnum):
@@ -59,8 +59,8 @@ def agenda(
     """Print the Markdown agenda of a check-in or date night, or the repair agenda."""
     # The core (and jinja2, inside it) loads only when this command runs, not on
     # every start-up or Tab completion.
-    from .. import agenda as agendas
-    from .. import paths
+    from ...core import agenda as agendas
+    from ...core import paths
 
     sess = session(ctx, config)
     prefs = sess.load()
@@ -78,7 +78,7 @@ def agenda(
 
 def pick(prefs: Preferences, kind: str, day: dt.date | None) -> Occurrence:
     """The occurrence on ``day``, or the next one from today; a clear error otherwise."""
-    from .. import clock, schedule
+    from ...core import clock, schedule
 
     ritual = prefs.ritual(kind)
     label = ritual.title.lower()
@@ -98,8 +98,8 @@ def pick(prefs: Preferences, kind: str, day: dt.date | None) -> Occurrence:
 
 
 def _why_none(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
-    from .. import schedule
-    from ..preferences import SkipRange
+    from ...core import schedule
+    from ...core.preferences import SkipRange
 
     planned = schedule.occurrences(prefs, day, day + dt.timedelta(days=1), [kind], include_skipped=True)
     if planned:
@@ -117,7 +117,7 @@ def _why_none(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
 
 
 def _nearest(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
-    from .. import schedule
+    from ...core import schedule
 
     before = schedule.previous_occurrence(prefs, kind, day)
     after = schedule.next_occurrence(prefs, kind, day)
@@ -129,7 +129,7 @@ def _nearest(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
 
 def emit(text: str, out: str | None, default_name: str) -> None:
     """Markdown to stdout, or atomically (0600) to a file or into a folder."""
-    from .. import fsio
+    from ...core import fsio
 
     if out is None or out == "-":
         output.out(text.removesuffix("\n"))

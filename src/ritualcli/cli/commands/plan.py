@@ -15,8 +15,8 @@ from ..options import ConfigOption, FromOption, check_weeks, date_value
 from . import session
 
 if TYPE_CHECKING:
-    from ..preferences import Preferences
-    from ..schedule import Occurrence
+    from ...core.preferences import Preferences
+    from ...core.schedule import Occurrence
 
 
 class PlanFormat(StrEnum):
@@ -42,7 +42,7 @@ def plan(
     """Show the coming check-ins and date nights: dates, times, focus practice, date idea."""
     # The core is imported here, not at module level: every command module loads on
     # each start (and Tab completion), and only `ritual plan` needs all of this.
-    from .. import clock, schedule
+    from ...core import clock, schedule
 
     check_weeks(weeks)
     prefs = session(ctx, config).load()
@@ -65,7 +65,7 @@ def plan(
 
 def warn_clock_changes(prefs: "Preferences", start: dt.date, days: int = 366) -> None:
     """Warn (stderr) when a ritual's time is skipped or doubled by a clock change within a year."""
-    from .. import schedule
+    from ...core import schedule
 
     for w in schedule.clock_warnings(prefs, start, start + dt.timedelta(days=days)):
         output.err(w.message(prefs.couple.timezone))
@@ -73,7 +73,7 @@ def warn_clock_changes(prefs: "Preferences", start: dt.date, days: int = 366) ->
 
 def row(prefs: "Preferences", occ: "Occurrence") -> dict[str, Any]:
     """One occurrence as plain data: the JSON contract of `ritual plan`."""
-    from .. import selection
+    from ...core import selection
 
     ritual = prefs.ritual(occ.ritual)
     focus = selection.focus(prefs, occ) if occ.ritual == "checkin" else None
@@ -118,7 +118,7 @@ def text(rows: Rows) -> str:
 
 
 def markdown(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date) -> str:
-    from ..markdown_text import escape
+    from ...core.text import escape
 
     names = " & ".join(escape(n) for n in prefs.couple.partners)
     last = until - dt.timedelta(days=1)

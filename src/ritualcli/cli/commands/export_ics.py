@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ...core.errors import UsageError
 from .. import output
-from ..errors import UsageError
 from ..options import ConfigOption
 from . import session
 
@@ -50,7 +50,7 @@ def ics(
     agenda. Ratings and notes never go into a calendar; with --agendas, each
     agenda carries the open commitments forward, as every agenda does.
     """
-    from .. import calendar_file, clock
+    from ...core import calendar_file, clock
     from .plan import warn_clock_changes
 
     if not 0 <= agendas <= 100:
@@ -61,13 +61,13 @@ def ics(
         raise UsageError(f"--out {out}: is a folder; give a file name, e.g. {path / 'rituals.ics'}")
     sess = session(ctx, config)
     prefs = sess.load()
-    with calendar_file.export_locked(sess, prefs):
-        export = calendar_file.build(sess, prefs, agendas)
+    with calendar_file.export_locked(sess.config, prefs):
+        export = calendar_file.build(sess.config, prefs, agendas)
         if to_stdout:
-            calendar_file.remember(sess, prefs, export)
+            calendar_file.remember(sess.config, prefs, export)
             changed = True
         else:
-            changed = calendar_file.write_export(sess, prefs, export, path)
+            changed = calendar_file.write_export(sess.config, prefs, export, path)
 
     if export.events:
         # Over the years the file covers, from today: past dates need no warning.

@@ -7,31 +7,14 @@ an interactive terminal that can show it.
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from ..core.text import clean as clean  # re-exported: commands print user text through output
+
 if TYPE_CHECKING:
     from rich.console import Console
-
-
-@functools.cache
-def _unsafe() -> re.Pattern[str]:
-    # Control characters (Unicode category Cc, but newline and tab) and bidi
-    # overrides/isolates, which can make a name display as something else ("Trojan
-    # Source"). Compiled on first need (~1 ms): most text never needs it.
-    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text: str) -> str:
-    """Text safe to show in a terminal: control and bidi characters made visible."""
-    # Every character the pattern matches is non-printable (Cc or Cf), so printable
-    # text (newlines aside) has nothing to escape: the common case skips the regex.
-    if text.isprintable() or text.replace("\n", "").isprintable():
-        return text
-    return _unsafe().sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def is_terminal(stream: TextIO | None = None) -> bool:

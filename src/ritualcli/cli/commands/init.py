@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ...core.errors import FileProblemsError, UsageError
 from .. import output
-from ..errors import FileProblemsError, UsageError
 from ..options import ConfigOption
 from . import session
 
 if TYPE_CHECKING:
-    from ..preferences import Preferences
+    from ...core.preferences import Preferences
 
 HEADER = (
     "ritual preferences (schema version 1). Edit freely; `ritual config validate` checks it.\n"
@@ -67,7 +67,7 @@ def init(
     when there is no terminal.
     """
     # Imported here: this module loads on every start, and only `init` writes a file.
-    from .. import fsio, preferences
+    from ...core import fsio, preferences
 
     sess = session(ctx, config)
     path = sess.config
@@ -118,8 +118,8 @@ def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
     """Answers -> validated preferences, through the same validator as the file."""
     from zoneinfo import ZoneInfo
 
-    from .. import clock, preferences
-    from ..preferences import check_zone
+    from ...core import clock, preferences
+    from ...core.preferences import check_zone
 
     try:
         zone = check_zone(str(a["timezone"]))
@@ -169,7 +169,7 @@ _FLAGS = {
 
 def _ask(a: dict[str, object]) -> None:
     """Ask each question at the terminal, re-asking until the answer is valid."""
-    from ..preferences import CADENCES, WEEKDAYS, check_zone, parse_time
+    from ...core.preferences import CADENCES, WEEKDAYS, check_zone, parse_time
 
     def ask(question: str, default: str, check: object = None) -> str:
         while True:

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from . import history, library, selection, templates_dir
 from .errors import FileProblemsError, Problem, RitualError, UsageError
 from .library import Practice, Prompt
-from .markdown_text import escape
 from .preferences import DEPTHS, Preferences
 from .schedule import Occurrence
+from .text import escape
 
 if TYPE_CHECKING:
     from jinja2.bccache import Bucket, BytecodeCache

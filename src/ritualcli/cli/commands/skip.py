@@ -29,7 +29,7 @@ def skip(
     config: ConfigOption = None,
 ) -> None:
     """Record a planned check-in or date night as skipped. Life happens; it is not a failure."""
-    from .. import history, schedule
+    from ...core import history, schedule
 
     sess = session(ctx, config)
     prefs = sess.load_required("`ritual skip` records into your own history")

@@ -5,9 +5,10 @@
 from pathlib import Path
 from typing import NamedTuple
 
-from . import output, paths, preferences
-from .errors import UsageError
-from .preferences import Preferences
+from ..core import paths, preferences
+from ..core.errors import UsageError
+from ..core.preferences import Preferences
+from . import output
 
 
 class Session(NamedTuple):
@@ -19,7 +20,7 @@ class Session(NamedTuple):
 
     def formats(self) -> tuple[str, ...]:
         """Check-in formats available: built-in templates plus the user's own."""
-        from . import templates_dir
+        from ..core import templates_dir
 
         return templates_dir.checkin_formats(paths.user_templates_dir(self.config))
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ...core.errors import UsageError
 from .. import output
-from ..errors import UsageError
 from ..options import ConfigOption, RitualKind, date_value
 from . import session
 
 if TYPE_CHECKING:
-    from .. import history
-    from ..preferences import Preferences
+    from ...core import history
+    from ...core.preferences import Preferences
 
 # The core is imported inside the functions: every command module loads at start-up
 # (and on each Tab completion), and only the command that runs needs its core.
@@ -92,7 +92,7 @@ def done(
 
     At a terminal, with no --rating/--commit/--kept/--note, it asks for each.
     """
-    from .. import history
+    from ...core import history
 
     sess = session(ctx, config)
     prefs = sess.load_required("`ritual done` records into your own history")
@@ -127,7 +127,7 @@ def done(
 
 
 def label(kind: str) -> str:
-    from ..preferences import ritual_noun
+    from ...core.preferences import ritual_noun
 
     return ritual_noun(kind)
 
@@ -136,7 +136,7 @@ def resolve_date(
     prefs: Preferences, kind: str, given: dt.date | None, unplanned: bool, *, future_ok: bool
 ) -> tuple[dt.date, bool]:
     """The occurrence's date, and whether it is an unplanned one."""
-    from .. import clock, schedule
+    from ...core import clock, schedule
 
     today = clock.today(prefs.zone)
     what = label(kind)
@@ -164,7 +164,7 @@ def resolve_date(
 
 
 def _why_not(prefs: Preferences, kind: str, day: dt.date) -> str:
-    from .. import schedule
+    from ...core import schedule
 
     if not prefs.ritual(kind).enabled:
         return f" ({label(kind)}s are turned off in your preferences)"
@@ -253,7 +253,7 @@ def _ask(
     prefs: Preferences, data_dir: Path, kind: str, day: dt.date
 ) -> tuple[list[tuple[str, int]], list[str], list[tuple[str, str]], str]:
     """Ask each partner at the terminal; Enter skips any question."""
-    from .. import history
+    from ...core import history
 
     output.out(f"Recording the {label(kind)} of {day:%a %Y-%m-%d}. Press Enter to skip any question.")
     ratings: list[tuple[str, int]] = []

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ...core.errors import UsageError
 from .. import output
-from ..errors import UsageError
 from ..options import ConfigOption
 
 if TYPE_CHECKING:
-    from ..library import Practice
+    from ...core.library import Practice
 
 
 class PracticesFormat(StrEnum):
@@ -35,7 +35,7 @@ def practices(
     config: ConfigOption = None,
 ) -> None:
     """List the practice library: each practice, why it helps, and the article it comes from."""
-    from .. import library
+    from ...core import library
 
     lib = library.load()
     chosen = lib.practices

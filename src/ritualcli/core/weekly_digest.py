@@ -41,7 +41,7 @@ def weeks_ahead(prefs: Preferences, today: dt.date, days: int = 7) -> list[WeekF
 def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, data_dir: Path | None) -> str:
     """The week's agendas, check-in and date night together, in date order."""
     from . import agenda
-    from .markdown_text import escape
+    from .text import escape
 
     names = " & ".join(escape(n) for n in prefs.couple.partners)
     sunday = week.monday + dt.timedelta(days=6)
