@@ -44,7 +44,11 @@ def test_every_prompt_has_a_depth_and_tags_in_the_file() -> None:
 
 def test_practices_have_graded_prompts_an_exercise_and_a_source(lib: library.Library) -> None:
     titles = set(
-        re.findall(r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \|", (templates_dir.content_root() / "SOURCES.md").read_text(), re.M)
+        re.findall(
+            r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \|",
+            (templates_dir.content_root() / "SOURCES.md").read_text(),
+            re.M,
+        )
     )
     assert len(titles) == 4
     for p in lib.practices:

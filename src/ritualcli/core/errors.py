@@ -63,6 +63,10 @@ class Problem(NamedTuple):
         return f"{where}:{key} {self.message}"
 
 
+# A file with thousands of problems is the wrong file: the first screenful says so.
+SHOWN_PROBLEMS = 50
+
+
 class FileProblemsError(RitualError):
     """A preferences, history or template file with one or more problems (exit 2)."""
 
@@ -77,7 +81,9 @@ class FileProblemsError(RitualError):
 
     def lines(self, one_line: bool = False) -> list[str]:
         out = [f"error: {self.message}"]
-        out += [f"  {p.render(self.source)}" for p in self.problems]
+        out += [f"  {p.render(self.source)}" for p in self.problems[:SHOWN_PROBLEMS]]
+        if len(self.problems) > SHOWN_PROBLEMS:
+            out.append(f"  … and {len(self.problems) - SHOWN_PROBLEMS} more")
         if self.hint:
             out.append(f"hint: {self.hint}")
         return out

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import fsio, schedule, tomltext
+from . import filecheck, fsio, schedule
 from .errors import FileProblemsError, Problem, UsageError
 from .preferences import RITUALS, Preferences, ritual_noun
 from .schedule import Occurrence
@@ -184,7 +184,7 @@ def parse(text: str, path: Path | None = None) -> History:
     """Validate a history file's text; every problem is reported at once, with its line."""
     source = str(path) if path else FILE_NAME
     text = text.removeprefix("\ufeff")
-    doc = tomltext.loads(text, source, "history file", hint=_FIX_HINT)
+    doc = filecheck.parse_toml(text, source, "history file", hint=_FIX_HINT)
 
     lines = text.splitlines()
     heads = [n for n, line in enumerate(lines, start=1) if _ENTRY_HEAD.match(line)]

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import tomltext
+from . import filecheck
 from .errors import FileProblemsError, Problem
 
 if TYPE_CHECKING:
@@ -680,7 +680,7 @@ def parse_bytes(
         ) from None
     # Editors on Windows may prepend a byte-order mark; TOML itself does not allow it.
     text = text.removeprefix("\ufeff")
-    doc = tomltext.loads(text, label, "preferences file")
+    doc = filecheck.parse_toml(text, label, "preferences file")
     return from_mapping(doc, text=text, source=source, formats=formats)
 
 
