@@ -399,51 +399,6 @@ def test_the_sandbox_still_guards_the_fields_agendas_read(
     assert f"{path}:2:" in err and "sandbox" in err
 
 
-def test_the_sandbox_shortcut_returns_only_what_the_full_sandbox_allows() -> None:
-    import datetime as dt
-
-    from jinja2.runtime import LoopContext
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from ritualcli.core import agenda, history, library, preferences, schedule
-
-    full = SandboxedEnvironment()
-    sandbox = agenda._sandbox_class()()
-    prefs = preferences.example()
-    occ = schedule.occurrences(prefs, dt.date(2026, 11, 23), dt.date(2026, 12, 31), ["checkin"])[0]
-    lib = library.load()
-    promise = history.OpenCommitment("c1", "Alex", "Call Mum", dt.date(2026, 11, 22), 2)
-    # Real records with real values, as the templates get them.
-    samples = {
-        agenda.When: agenda.When.of(occ, prefs.couple.timezone),
-        library.Practice: lib.practices[0],
-        library.Prompt: lib.practices[0].prompts[0],
-        library.Idea: lib.ideas[0],
-        history.CarryOver: history.CarryOver(open=(promise,), support="Consider a counsellor."),
-        history.OpenCommitment: promise,
-        agenda.RepairStep: agenda.RepairStep(lib.practices[0], lib.practices[0].prompts[0]),
-    }
-    fields = agenda._plain_fields()
-    assert set(samples) == set(fields) - {LoopContext}  # every record with a shortcut is checked
-    for cls, sample in samples.items():
-        for name in fields[cls]:
-            value = getattr(sample, name)
-            assert not name.startswith("_")
-            assert full.is_safe_attribute(sample, name, value)
-            assert sandbox.getattr(sample, name) == full.getattr(sample, name) == value
-    assert all(hasattr(LoopContext, name) for name in agenda._plain_fields()[LoopContext])
-    # a plain dict's key goes the short way only when no dict attribute has that name
-    assert sandbox.getattr({"safety": 3}, "safety") == 3
-    shadowed = {"items": 3}
-    assert sandbox.getattr(shadowed, "items") == shadowed.items  # the method, as the full sandbox gives
-    assert not full.is_safe_attribute({}, "__class__", dict)
-    for obj, name in [
-        ({"__class__": 1}, "__class__"),
-        (agenda.When("d", "", "", "", "", "", ""), "_replace"),
-    ]:
-        assert type(sandbox.getattr(obj, name)) is type(full.getattr(obj, name))  # refused alike
-
-
 def test_broken_user_template_names_file_and_line(cli: Invoke, write_config: WriteConfig) -> None:
     config = write_config()
     path = user_template(config, "date-night.md.j2", "# ok\n\n{% for x in partners %}\n{{ x }}\n")
@@ -529,11 +484,11 @@ def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
     import stat
     import tempfile
 
-    from ritualcli.core import agenda
+    from ritualcli.core import templating
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    agenda._environment.cache_clear()
+    templating._environment.cache_clear()
     first = cli("agenda", "checkin", "--date", "2026-11-29").stdout
     files = list((cache / "ritual" / "templates").iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
@@ -543,7 +498,7 @@ def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    agenda._environment.cache_clear()
+    templating._environment.cache_clear()
     assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
 
     def full_disk(*args: object, **kwargs: object) -> None:
@@ -551,6 +506,6 @@ def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
-    agenda._environment.cache_clear()
+    templating._environment.cache_clear()
     assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
-    agenda._environment.cache_clear()
+    templating._environment.cache_clear()

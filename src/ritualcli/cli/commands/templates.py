@@ -36,10 +36,10 @@ def _user_dir(ctx: typer.Context, config: Path | None) -> Path:
 @app.command("list")
 def list_(ctx: typer.Context, config: ConfigOption = None) -> None:
     """List every template and which copy is used: yours or the built-in one."""
-    from ...core import agenda
+    from ...core import templating
 
     user_dir = _user_dir(ctx, config)
-    entries = agenda.catalog(user_dir)
+    entries = templating.catalog(user_dir)
     width = max(len(e.name) for e in entries)
     for e in entries:
         if e.user and e.builtin:
@@ -62,9 +62,9 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print a template's source (yours if you have one, else the built-in one)."""
-    from ...core import agenda, fsio
+    from ...core import fsio, templating
 
-    entry = agenda.find_template(name, _user_dir(ctx, config))
+    entry = templating.find_template(name, _user_dir(ctx, config))
     path = entry.builtin if builtin else entry.winner
     if path is None:
         raise UsageError(f"{entry.name} has no built-in version; it is yours alone: {entry.user}")
@@ -82,10 +82,10 @@ def copy(
     config: ConfigOption = None,
 ) -> None:
     """Copy a built-in template into your templates folder to customise it."""
-    from ...core import agenda, fsio, templates_dir
+    from ...core import fsio, templates_dir, templating
 
     user_dir = _user_dir(ctx, config)
-    entry = agenda.find_template(name, user_dir)
+    entry = templating.find_template(name, user_dir)
     if entry.builtin is None:
         raise UsageError(f"{entry.name} is not a built-in template; yours is at {entry.user}")
     target = user_dir / (entry.name + templates_dir.SUFFIX)
