@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ritualcli.core import filecheck
 from ritualcli.core.errors import FileProblemsError, WorkError
@@ -97,3 +99,26 @@ def test_a_file_with_thousands_of_problems_shows_the_first_screenful() -> None:
     assert lines[0] == "error: f.toml: 5000 problems"
     assert lines[-1] == "  … and 4950 more"
     assert lines[1] == "  f.toml:2: t.k0: unknown key (allowed here: a, b)"
+
+
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=8),
+        st.one_of(
+            st.text(max_size=20),
+            st.integers(),
+            st.booleans(),
+            st.dates(),
+            st.lists(st.text(max_size=5), max_size=3),
+            st.dictionaries(st.text(min_size=1, max_size=4), st.integers(), max_size=2),
+        ),
+        max_size=5,
+    )
+)
+def test_written_toml_reads_back_exactly(doc: dict[str, object]) -> None:
+    import tomllib
+
+    from ritualcli.core import tomlwrite
+
+    text = "".join(f"{tomlwrite.key(k)} = {tomlwrite.value(v)}\n" for k, v in doc.items())
+    assert tomllib.loads(text) == doc
