@@ -90,6 +90,19 @@ def test_checker_reports_in_file_order_with_one_suggestion_style() -> None:
     assert filecheck.did_you_mean("helld", ["held", "skipped"]) == "did you mean held?"
 
 
+def test_a_key_in_an_array_element_is_suggested_bare_as_it_is_typed() -> None:
+    text = (
+        '[[entry]]\ndate = 1\n[[entry]]\nstauts = "held"\ncommitments = [\n  { id = "a", onwer = "b" },\n]\n'
+    )
+    checker = filecheck.Checker("h.toml", text)
+    checker.unknown("entry[2].stauts", ("date", "status"))
+    checker.unknown("entry[2].commitments[1].onwer", ("id", "owner"), find="onwer =")
+    assert [p.render("h.toml") for p in checker.error().problems] == [
+        "h.toml:4: entry[2].stauts: unknown key; did you mean status? (allowed here: date, status)",
+        "h.toml:6: entry[2].commitments[1].onwer: unknown key; did you mean owner? (allowed here: id, owner)",
+    ]
+
+
 def test_a_file_with_thousands_of_problems_shows_the_first_screenful() -> None:
     keys = "".join(f"k{i} = 1\n" for i in range(5000))
     checker = filecheck.Checker("f.toml", "[t]\n" + keys)

@@ -257,13 +257,18 @@ class Checker:
             line = self.lines.line(key)
         self.problems.append(Problem(key, message, line=line))
 
-    def unknown(self, key: str, allowed: Collection[str]) -> None:
-        """``key`` is not one of ``allowed`` (the keys of its table)."""
+    def unknown(self, key: str, allowed: Collection[str], *, find: str | None = None) -> None:
+        """``key`` is not one of ``allowed`` (the keys of its table).
+
+        The suggestion is what a person types: ``checkin.day`` for a table's key, but
+        the bare ``status`` inside ``entry[3]`` (an array's element has no name to write).
+        """
         table, _, leaf = key.rpartition(".")
         message = "unknown key"
         if len(self.problems) < SUGGEST_LIMIT:
-            message = with_suggestion(message, leaf, allowed, prefix=f"{table}." if table else "")
-        self.add(key, f"{message} (allowed here: {', '.join(allowed)})")
+            prefix = f"{table}." if table and not table.endswith("]") else ""
+            message = with_suggestion(message, leaf, allowed, prefix=prefix)
+        self.add(key, f"{message} (allowed here: {', '.join(allowed)})", find=find)
 
     def __bool__(self) -> bool:
         return bool(self.problems)
