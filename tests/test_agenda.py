@@ -15,7 +15,6 @@ import pytest
 
 from conftest import COUPLE, Invoke
 from ritualcli.core import history
-from ritualcli.core.history import CarryOver, OpenCommitment
 
 WriteConfig = Callable[..., Path]
 BOX = re.compile(r"^#+ .*\((\d+) min\)$", re.M)
@@ -154,27 +153,68 @@ def test_agenda_shows_the_focus_and_idea_that_plan_shows(cli: Invoke, write_conf
             assert r["idea"] and f"## Tonight: {r['idea']['title']}\n" in md
 
 
-def test_follow_through_renders_the_carry_over(
-    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
-) -> None:
+FOLLOWED = """\
+[[entry]]
+ritual = "checkin"
+date = 2026-11-29
+ratings = { Alex = 3, Sam = 8 }
+commitments = [
+    { id = "c-1", owner = "Sam", text = "plan the *trip* <now>" },
+    { id = "c-2", owner = "Alex", text = "walk after dinner" },
+]
+
+[[entry]]
+ritual = "checkin"
+date = 2026-12-06
+ratings = { Alex = 2, Sam = 8 }
+kept = ["c-2"]
+"""
+
+
+def follow_through(md: str) -> str:
+    return md[md.index("## Follow-through") : md.index("## One commitment")]
+
+
+def test_follow_through_renders_the_carry_over() -> None:
     import datetime as dt
 
-    made = dt.date(2026, 11, 29)
-    carry = CarryOver(
-        open=(OpenCommitment("c1", "Sam", "plan the *trip* <now>", made, 3),),
-        kept=(OpenCommitment("c2", "Alex", "walk after dinner", made, 1),),
-        unrecorded=(dt.date(2026, 12, 6),),
-        support="A gentle note: a couples therapist could help.",
-    )
-    monkeypatch.setattr(history, "carry_over", lambda prefs, data_dir, occ: carry)
-    write_config()
-    md = cli("agenda", "checkin", "--date", "2026-12-13").stdout
-    section = md[md.index("## Follow-through") : md.index("## One commitment")]
-    assert r"- Sam: plan the \*trip\* &lt;now&gt; (open for 3 check-ins now)" in section
+    from ritualcli.core import agenda, preferences, schedule
+
+    prefs = preferences.parse_bytes((COUPLE + "[support]\nlow_streak = 2\ncarried = 2\n").encode())
+    occ = schedule.occurrence_on(prefs, "checkin", dt.date(2026, 12, 20))
+    assert occ is not None
+    hist = history.parse(FOLLOWED)
+    section = follow_through(agenda.render(prefs, occ, user_dir=None, history=hist))
+    assert r"- Sam: plan the \*trip\* &lt;now&gt; (open for 2 check-ins now)" in section
     assert "Kept since last time" in section and "- Alex: walk after dinner" in section
-    assert "the check-in of 2026-12-06" in section and "ritual done checkin --date 2026-12-06" in section
-    assert "> A gentle note: a couples therapist could help." in section
+    # 2026-12-13 was never recorded: the agenda says so instead of guessing its commitments.
+    assert "the check-in of 2026-12-13" in section and "ritual done checkin --date 2026-12-13" in section
     assert "Nothing is carried over" not in section
+    assert (
+        "\n> A gentle note: at least one of you has felt less than safe to be open (a rating of 4 or "
+        "less) at each of the last 2 check-ins; and a commitment has been carried to 2 check-ins and "
+        "is still open. That is nobody's fault"
+    ) in section
+    assert "Alex" not in section.split("> A gentle note", 1)[1]  # never says who
+
+    # Where others see it (a calendar), commitments still carry over; the note ratings drive does not.
+    shared = follow_through(agenda.render(prefs, occ, user_dir=None, history=hist, shared=True))
+    assert "plan the" in shared and "gentle note" not in shared
+
+
+def test_the_support_note_is_worded_by_its_template(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ritualcli.core import agenda, preferences, schedule
+
+    prefs = preferences.parse_bytes((COUPLE + "[support]\ncarried = 1\n").encode())
+    occ = schedule.occurrence_on(prefs, "checkin", dt.date(2026, 12, 13))
+    assert occ is not None
+    hist = history.parse(FOLLOWED)
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "_support.md.j2").write_text("Talk to someone ({{ support.carried }}).\n", encoding="utf-8")
+    assert "\n> Talk to someone (2).\n" in agenda.render(prefs, occ, user_dir=mine, history=hist)
 
 
 # --------------------------------------------------------------------------- date nights, repair

@@ -12,7 +12,7 @@ import pytest
 from conftest import COUPLE
 from ritualcli.core import history, preferences, schedule
 from ritualcli.core.errors import FileProblemsError, UsageError
-from ritualcli.core.history import Draft
+from ritualcli.core.history import CarryOver, Draft, History, Support
 from ritualcli.core.preferences import Preferences
 
 D = dt.date
@@ -38,6 +38,11 @@ def checkin(prefs: Preferences, day: dt.date) -> schedule.Occurrence:
     occ = schedule.occurrence_on(prefs, "checkin", day)
     assert occ is not None, day
     return occ
+
+
+def carried(prefs: Preferences, data: Path, occ: schedule.Occurrence) -> CarryOver:
+    """What the agenda of ``occ`` carries over, from the history as it is on disk now."""
+    return history.carry_over(prefs, history.load(data), occ)
 
 
 def held(day: dt.date, **kw: object) -> Draft:
@@ -168,7 +173,7 @@ def test_mistakes_are_reported_all_at_once_with_their_lines(data: Path) -> None:
     assert problems(data) == [
         "H:6: entry[1].ratings.Sam: 11 is not a rating: give a whole number from 1 to 10",
         "H:12: entry[2].ritual: expected one of checkin, date-night, got 'check-in'",
-        "H:18: entry[3].stauts: unknown key; did you mean 'status'? "
+        "H:18: entry[3].stauts: unknown key; did you mean status? "
         "(allowed here: ritual, date, status, ratings, commitments, kept, note, reason, unplanned)",
         "H:19: entry[3].kept: 'c-2026-11-29-7' is not the id of any commitment in this file",
     ]
@@ -195,7 +200,7 @@ def test_duplicate_entries_and_ids(data: Path) -> None:
         """,
     )
     found = problems(data)
-    assert "H:8: entry[2].date: the checkin of 2026-11-29 is already recorded in entry[1]" in found
+    assert "H:8: entry[2].date: the check-in of 2026-11-29 is already recorded in entry[1]" in found
     assert "H:9: entry[2].commitments: id 'c-1' is used twice; ids must be unique" in found
 
 
@@ -216,8 +221,9 @@ def test_a_quoted_date_and_no_version_are_accepted(data: Path) -> None:
 # ------------------------------------------------------------------ carry-over
 
 
-def test_example_couple_carries_nothing(prefs: Preferences) -> None:
-    assert history.carry_over(prefs, None, checkin(prefs, SUNDAYS[3])) == history.CarryOver()
+def test_no_history_carries_nothing(prefs: Preferences, data: Path) -> None:
+    assert history.load(data) == History()  # no file yet: the same as the example couple's
+    assert history.carry_over(prefs, History(), checkin(prefs, SUNDAYS[3])) == CarryOver()
 
 
 def test_carry_over_across_several_weeks(prefs: Preferences, data: Path) -> None:
@@ -226,14 +232,14 @@ def test_carry_over_across_several_weeks(prefs: Preferences, data: Path) -> None
     history.record(data, held(SUNDAYS[2]))
 
     def state(i: int) -> tuple[list[tuple[str, str, int]], list[str]]:
-        carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[i]))
+        carry = carried(prefs, data, checkin(prefs, SUNDAYS[i]))
         return [(c.owner, c.text, c.checkins_open) for c in carry.open], [c.text for c in carry.kept]
 
     assert state(0) == ([], [])
     assert state(1) == ([("Alex", "walk", 1), ("Sam", "call", 1)], [])
     assert state(2) == ([("Alex", "walk", 2), ("Sam", "cook", 1)], ["call"])  # kept: celebrated
     assert state(3) == ([("Alex", "walk", 3), ("Sam", "cook", 2)], [])  # …once, then dropped
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[1]))
+    carry = carried(prefs, data, checkin(prefs, SUNDAYS[1]))
     assert carry.open[0].made == SUNDAYS[0] and carry.open[0].id == "c-2026-11-29-1"
 
 
@@ -243,44 +249,44 @@ def test_kept_is_celebrated_at_the_next_held_checkin_even_after_a_skip(
     history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
     history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",)))
     history.record(data, Draft("checkin", SUNDAYS[2], status="skipped"))
-    kept = [c.text for c in history.carry_over(prefs, data, checkin(prefs, SUNDAYS[3])).kept]
+    kept = [c.text for c in carried(prefs, data, checkin(prefs, SUNDAYS[3])).kept]
     assert kept == ["walk"]
     history.record(data, held(SUNDAYS[3]))
-    assert history.carry_over(prefs, data, checkin(prefs, SUNDAYS[4])).kept == ()
+    assert carried(prefs, data, checkin(prefs, SUNDAYS[4])).kept == ()
 
 
 def test_skipped_checkins_carry_nothing(prefs: Preferences, data: Path) -> None:
     history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
     history.record(data, Draft("checkin", SUNDAYS[1], status="skipped", reason="travel"))
-    (c,) = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[2])).open
+    (c,) = carried(prefs, data, checkin(prefs, SUNDAYS[2])).open
     assert c.checkins_open == 1  # a missed week is not counted against anyone
 
 
 def test_unrecorded_checkins_are_named_not_hidden(prefs: Preferences, data: Path) -> None:
-    assert history.carry_over(prefs, data, checkin(prefs, SUNDAYS[3])).unrecorded == ()  # not started
+    assert carried(prefs, data, checkin(prefs, SUNDAYS[3])).unrecorded == ()  # not started
     history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[1]))
+    carry = carried(prefs, data, checkin(prefs, SUNDAYS[1]))
     assert carry.unrecorded == ()
     # An agenda made weeks ahead (export markdown, weekly) cannot know what comes before it.
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[3]))
+    carry = carried(prefs, data, checkin(prefs, SUNDAYS[3]))
     assert carry.unrecorded == (SUNDAYS[1], SUNDAYS[2])
     assert [c.text for c in carry.open] == ["walk"]
     history.record(data, Draft("checkin", SUNDAYS[2], status="skipped"))
-    assert history.carry_over(prefs, data, checkin(prefs, SUNDAYS[3])).unrecorded == ()
-    many = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[11])).unrecorded
+    assert carried(prefs, data, checkin(prefs, SUNDAYS[3])).unrecorded == ()
+    many = carried(prefs, data, checkin(prefs, SUNDAYS[11])).unrecorded
     assert many == tuple(SUNDAYS[7:11])  # a long break is not a backlog: the latest few
 
 
 def test_unrecorded_leaves_out_skip_dates(data: Path) -> None:
     prefs = prefs_with("[skip]\ndates = [2026-12-06]\n")
     history.record(data, held(SUNDAYS[0]))
-    assert history.carry_over(prefs, data, checkin(prefs, SUNDAYS[2])).unrecorded == ()
+    assert carried(prefs, data, checkin(prefs, SUNDAYS[2])).unrecorded == ()
 
 
 def test_carry_over_never_holds_a_note(prefs: Preferences, data: Path) -> None:
     history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),), note="PRIVATE-NOTE"))
     history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",), note="PRIVATE-NOTE-2"))
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[2]))
+    carry = carried(prefs, data, checkin(prefs, SUNDAYS[2]))
     assert carry.kept and "PRIVATE" not in repr(carry)
 
 
@@ -292,19 +298,15 @@ def rate(data: Path, ratings: list[dict[str, int]], first: int = 0) -> None:
         history.record(data, held(SUNDAYS[i], ratings=tuple(r.items())))
 
 
-def support_at(prefs: Preferences, data: Path, i: int) -> str | None:
-    return history.carry_over(prefs, data, checkin(prefs, SUNDAYS[i])).support
+def support_at(prefs: Preferences, data: Path, i: int) -> Support | None:
+    return carried(prefs, data, checkin(prefs, SUNDAYS[i])).support
 
 
 def test_low_ratings_fire_at_the_third_in_a_row_not_before(prefs: Preferences, data: Path) -> None:
     rate(data, [{"Alex": 8, "Sam": 3}, {"Alex": 8, "Sam": 4}])
     assert support_at(prefs, data, 2) is None  # two low ratings: not yet
     rate(data, [{"Alex": 7, "Sam": 4}], first=2)
-    text = support_at(prefs, data, 3)
-    assert text is not None
-    assert "couples therapist" in text and "4 or less" in text and "last 3 check-ins" in text
-    assert "How To Create Emotional Safety In Your Relationship" in text  # where it comes from
-    assert "nobody's fault" in text and "Sam" not in text and "Alex" not in text  # no one singled out
+    assert support_at(prefs, data, 3) == Support(low_ratings=True, low_rating=4, low_streak=3, carried=0)
 
 
 def test_a_rating_just_above_the_threshold_does_not_count(prefs: Preferences, data: Path) -> None:
@@ -334,8 +336,7 @@ def test_custom_rating_thresholds(data: Path) -> None:
     rate(data, [{"Alex": 6}])
     assert support_at(prefs, data, 1) is None
     rate(data, [{"Alex": 6}], first=1)
-    text = support_at(prefs, data, 2)
-    assert text is not None and "6 or less" in text and "last 2 check-ins" in text
+    assert support_at(prefs, data, 2) == Support(low_ratings=True, low_rating=6, low_streak=2, carried=0)
     prefs = prefs_with("[support]\nlow_rating = 5\nlow_streak = 2\n")
     assert support_at(prefs, data, 2) is None
 
@@ -345,12 +346,12 @@ def test_a_commitment_carried_four_times_fires_not_three(prefs: Preferences, dat
     history.record(data, held(SUNDAYS[1]))
     history.record(data, Draft("checkin", SUNDAYS[2], status="skipped"))  # does not count
     history.record(data, held(SUNDAYS[3]))
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[4]))
-    assert carry.open[0].checkins_open == 3 and carry.support is None
+    before = carried(prefs, data, checkin(prefs, SUNDAYS[4]))
+    assert before.open[0].checkins_open == 3 and before.support is None
     history.record(data, held(SUNDAYS[4]))
-    carry = history.carry_over(prefs, data, checkin(prefs, SUNDAYS[5]))
-    assert carry.open[0].checkins_open == 4
-    assert carry.support is not None and "carried to 4 check-ins" in carry.support
+    now = carried(prefs, data, checkin(prefs, SUNDAYS[5]))
+    assert now.open[0].checkins_open == 4
+    assert now.support == Support(low_ratings=False, low_rating=4, low_streak=3, carried=4)
     history.record(data, held(SUNDAYS[5], kept=("c-2026-11-29-1",)))
     assert support_at(prefs, data, 6) is None  # kept at last: no more signal
 
@@ -360,16 +361,36 @@ def test_custom_carried_threshold(data: Path) -> None:
     history.record(data, held(SUNDAYS[0], commitments=(("Sam", "call"),)))
     assert support_at(prefs, data, 1) is None
     history.record(data, held(SUNDAYS[1]))
-    text = support_at(prefs, data, 2)
-    assert text is not None and "carried to 2 check-ins" in text
+    signal = support_at(prefs, data, 2)
+    assert signal is not None and signal.carried == 2 and not signal.low_ratings
 
 
-def test_both_reasons_are_said_in_one_note(data: Path) -> None:
-    prefs = prefs_with("[support]\ncarried = 1\nlow_streak = 1\n")
-    history.record(data, held(SUNDAYS[0], ratings=(("Alex", 2),), commitments=(("Sam", "call"),)))
-    text = support_at(prefs, data, 1)
-    assert text is not None
-    assert "last check-in; and a commitment has been carried to 1 check-in" in text
+@pytest.mark.parametrize(
+    ("support", "reasons"),
+    [
+        (
+            Support(low_ratings=True, low_rating=4, low_streak=3, carried=0),
+            "at least one of you has felt less than safe to be open (a rating of 4 or less) at each of "
+            "the last 3 check-ins.",
+        ),
+        (
+            Support(low_ratings=True, low_rating=2, low_streak=1, carried=1),
+            "at least one of you has felt less than safe to be open (a rating of 2 or less) at the last "
+            "check-in; and a commitment has been carried to 1 check-in and is still open.",
+        ),
+        (
+            Support(low_ratings=False, low_rating=4, low_streak=3, carried=5),
+            "a commitment has been carried to 5 check-ins and is still open.",
+        ),
+    ],
+)
+def test_the_support_note_says_each_reason_with_its_numbers(support: Support, reasons: str) -> None:
+    from ritualcli.core.agenda import support_note
+
+    note = support_note(support, user_dir=None)
+    assert note.startswith(f"A gentle note: {reasons} That is nobody's fault, and it is not a verdict")
+    assert "couples therapist" in note and "\n" not in note  # one paragraph, on one line
+    assert "How To Create Emotional Safety In Your Relationship" in note  # where it comes from
 
 
 def test_the_readme_example_is_a_valid_history() -> None:

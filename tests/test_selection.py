@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ritualcli.core import agenda, library, preferences, schedule, selection
+from ritualcli.core.history import History
 from ritualcli.core.preferences import DEPTHS, PLACES, Preferences
 from ritualcli.core.schedule import Occurrence
 
@@ -172,7 +173,7 @@ def test_off_limits_and_depth_hold_for_a_year(
         else:
             chosen = selection.idea_fit(prefs, occ).idea
             assert chosen is None or (chosen.setting in places and chosen.cost <= budget)
-        text = agenda.render(prefs, occ, user_dir=None, data_dir=None)
+        text = agenda.render(prefs, occ, user_dir=None, history=History())
         leaked = [t for t in too_deep_or_off if t in text]
         assert leaked == [], (occ.date, leaked)
 

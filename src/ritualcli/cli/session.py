@@ -3,12 +3,15 @@
 # No `from __future__ import annotations`: see preferences.py (start-up cost).
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import paths, preferences
 from ..core.errors import UsageError
 from ..core.preferences import Preferences
 from . import output
+
+if TYPE_CHECKING:
+    from ..core.history import History
 
 
 class Session(NamedTuple):
@@ -42,6 +45,12 @@ class Session(NamedTuple):
                 hint="run `ritual init` first (or pass --config PATH)",
             )
         return preferences.load(self.config, formats=self.formats())
+
+    def history(self, prefs: Preferences) -> "History":
+        """The couple's history, read once for the command; empty for the example couple."""
+        from ..core import history
+
+        return history.History() if prefs.is_example else history.load(self.data_dir)
 
 
 def open_session(config: Path | None) -> Session:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import history, library, selection, templates_dir, templating
+from . import library, selection, templates_dir, templating
+from .history import CarryOver, History, Support, carry_over
 from .library import Practice, Prompt
 from .preferences import DEPTHS, Preferences
 from .schedule import Occurrence
@@ -24,6 +25,8 @@ REPAIR = "repair"
 REPAIR_STEPS = ("acknowledge", "do-your-part", "validation", "curiosity", "seeking-support")
 # The practice a date night falls back on for conversation when no idea fits.
 DATE_FALLBACK_PRACTICE = "shared-vulnerability"
+# The partial that words the support note; check-in agendas include it, `ritual stats` renders it.
+SUPPORT_TEMPLATE = f"_support{templates_dir.SUFFIX}"
 
 
 # English names, as strftime's %A and %B give them: ritual never sets a locale.
@@ -131,11 +134,13 @@ def render(
     occ: Occurrence,
     *,
     user_dir: Path | None,
-    data_dir: Path | None,
+    history: History,
     shared: bool = False,
 ) -> str:
     """The Markdown agenda of one occurrence (a check-in or a date night).
 
+    ``history``: the couple's history, loaded once by the caller (an empty
+    ``History()`` for the example couple); a check-in's follow-through comes from it.
     ``shared``: the agenda goes somewhere synced and seen by others (a calendar).
     Commitments still carry over, but the support note, which low ratings
     trigger, stays out: ratings never reach a calendar, not even by inference.
@@ -155,7 +160,7 @@ def render(
             "focus": selection.focus_practice(prefs, occ),
             "prompts": list(selection.prompts(prefs, occ)),
             "speakers": list(selection.speakers(prefs, occ)),
-            "carry": _carry(prefs, data_dir, occ, shared),
+            "carry": _carry(prefs, history, occ, shared),
             "timebox": _boxes(ritual.duration),
         }
     else:
@@ -172,9 +177,14 @@ def render(
     return templating.render(user_dir, template_name(prefs, occ.ritual), context)
 
 
-def _carry(prefs: Preferences, data_dir: Path | None, occ: Occurrence, shared: bool) -> history.CarryOver:
-    carry = history.carry_over(prefs, data_dir, occ)
+def _carry(prefs: Preferences, history: History, occ: Occurrence, shared: bool) -> CarryOver:
+    carry = carry_over(prefs, history, occ)
     return carry._replace(support=None) if shared else carry
+
+
+def support_note(support: Support, *, user_dir: Path | None) -> str:
+    """The gentle note suggesting outside support, as its template words it (one line)."""
+    return templating.render(user_dir, SUPPORT_TEMPLATE, {"support": support}).strip()
 
 
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import calendar_ics, clock, fsio, paths
 from .calendar_ics import CalendarState, Export
+from .history import History
 from .preferences import Preferences
 
 STATE_NAME = "calendar-state.toml"
@@ -37,8 +38,12 @@ def load_state(config: Path, prefs: Preferences) -> CalendarState:
     return calendar_ics.parse_state(fsio.read_text(path, "calendar state"), str(path))
 
 
-def build(config: Path, prefs: Preferences, agendas: int = 0) -> Export:
-    """The calendar for ``prefs`` given the remembered state (nothing is written)."""
+def build(config: Path, prefs: Preferences, history: History, agendas: int = 0) -> Export:
+    """The calendar for ``prefs`` given the remembered state (nothing is written).
+
+    ``history`` is the couple's, loaded by the caller: the agendas of ``agendas``
+    occurrences carry its open commitments forward.
+    """
     zone = prefs.zone
     return calendar_ics.build(
         prefs,
@@ -47,7 +52,7 @@ def build(config: Path, prefs: Preferences, agendas: int = 0) -> Export:
         today=clock.today(zone),
         agendas=agendas,
         user_dir=paths.user_templates_dir(config),
-        data_dir=None if prefs.is_example else paths.data_dir(config),
+        history=history,
         fixed_stamp=bool(os.environ.get("SOURCE_DATE_EPOCH")),
     )
 
@@ -59,12 +64,12 @@ def remember(config: Path, prefs: Preferences, export: Export) -> None:
     fsio.write_if_changed(state_path(config), calendar_ics.state_toml(export.state).encode("utf-8"))
 
 
-def write_calendar(config: Path, prefs: Preferences, path: Path, agendas: int = 0) -> bool:
+def write_calendar(config: Path, prefs: Preferences, history: History, path: Path, agendas: int = 0) -> bool:
     """Write the calendar to ``path`` if its bytes changed; True if written.
 
     The caller holds ``fsio.locked(data_dir)``.
     """
-    return write_export(config, prefs, build(config, prefs, agendas), path)
+    return write_export(config, prefs, build(config, prefs, history, agendas), path)
 
 
 def write_export(config: Path, prefs: Preferences, export: Export, path: Path) -> bool:

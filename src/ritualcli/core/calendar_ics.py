@@ -55,6 +55,8 @@ from .preferences import Preferences, Ritual, ritual_noun
 if TYPE_CHECKING:
     import icalendar
 
+    from .history import History
+
 PRODID = f"-//ritual//ritualcli {__version__}//EN"
 STATE_VERSION = 1
 # The calendar's zone is described for this many years after the later of today
@@ -283,9 +285,10 @@ def _about(prefs: Preferences, ritual: Ritual) -> str:
 
 
 def _override(
-    prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | None, data_dir: Path | None
+    prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | None, history: History | None
 ) -> Override:
     from . import agenda, selection
+    from .history import History
 
     ritual = prefs.ritual(occ.ritual)
     summary = ritual.title
@@ -295,7 +298,7 @@ def _override(
             summary = f"{ritual.title} · {pick.title}"
     # shared: calendars are synced and seen by others, so the support note that
     # ratings drive stays out; commitments carry over as in every agenda.
-    text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir, shared=True)
+    text = agenda.render(prefs, occ, user_dir=user_dir, history=history or History(), shared=True)
     description = _pointer(occ.ritual, occ.date) + "\n\n" + text.strip("\n")
     return Override(dt.datetime.combine(occ.date, ritual.time), summary, description)
 
@@ -320,7 +323,7 @@ def event_specs(
     today: dt.date,
     agendas: int = 0,
     user_dir: Path | None = None,
-    data_dir: Path | None = None,
+    history: History | None = None,
 ) -> list[EventSpec]:
     """One spec per enabled ritual that has an occurrence, in the order checkin, date-night."""
     begin = series_start(prefs, state, today)
@@ -331,7 +334,7 @@ def event_specs(
         if first is None:
             continue
         overrides = tuple(
-            _override(prefs, occ, user_dir, data_dir)
+            _override(prefs, occ, user_dir, history)
             for occ in upcoming
             if occ.ritual == ritual.kind and occ.date >= first.date
         )
@@ -370,7 +373,7 @@ def build(
     today: dt.date,
     agendas: int = 0,
     user_dir: Path | None = None,
-    data_dir: Path | None = None,
+    history: History | None = None,
     fixed_stamp: bool = False,
 ) -> Export:
     """The calendar file's bytes and the state to keep for the next export.
@@ -383,7 +386,7 @@ def build(
     from .vtimezone import build_vtimezone
 
     now = now.astimezone(dt.UTC).replace(microsecond=0)
-    specs = event_specs(prefs, state, today=today, agendas=agendas, user_dir=user_dir, data_dir=data_dir)
+    specs = event_specs(prefs, state, today=today, agendas=agendas, user_dir=user_dir, history=history)
     rituals = dict(state.rituals)
     versions: list[tuple[EventSpec, int, dt.datetime]] = []
     for spec in specs:

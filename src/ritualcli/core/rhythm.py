@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from . import history, schedule
-from .history import History
+from . import schedule
+from .history import History, Support, commitment_states, support_now
 from .preferences import Preferences
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -52,7 +52,7 @@ class Stats(NamedTuple):
     gap_checkins: int  # check-ins where every partner rated
     made: int  # commitments made in the window
     kept: int  # …of which kept by now
-    support: str | None
+    support: Support | None  # why to suggest outside support now, if it applies
 
 
 def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> Stats:
@@ -93,7 +93,7 @@ def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> St
         if all(e.rating(n) is not None for n in prefs.couple.partners)
     ]
 
-    states = history.commitment_states(hist, end + dt.timedelta(days=1))
+    states = commitment_states(hist, end + dt.timedelta(days=1))
     made = [s for s in states if s.made >= start]
     return Stats(
         start=start,
@@ -109,14 +109,6 @@ def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> St
         kept=sum(1 for s in made if s.kept_on is not None),
         support=support_now(prefs, hist, end),
     )
-
-
-def support_now(prefs: Preferences, hist: History, today: dt.date) -> str | None:
-    """The support signal the next check-in agenda would show, with today's records in."""
-    after = today + dt.timedelta(days=1)
-    carried = [s.carried for s in history.commitment_states(hist, after) if s.kept_on is None]
-    coming = 1 if prefs.checkin.enabled else 0  # the next check-in they would be carried to
-    return history.support_signal(prefs, hist, after, max(carried, default=-coming) + coming)
 
 
 def spark(values: list[int | None]) -> str:

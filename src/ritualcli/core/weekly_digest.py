@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import schedule
+from .history import History
 from .preferences import Preferences
 from .schedule import Occurrence
 
@@ -38,7 +39,7 @@ def weeks_ahead(prefs: Preferences, today: dt.date, days: int = 7) -> list[WeekF
     return out
 
 
-def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, data_dir: Path | None) -> str:
+def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, history: History) -> str:
     """The week's agendas, check-in and date night together, in date order."""
     from . import agenda
     from .text import escape
@@ -47,5 +48,5 @@ def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, da
     sunday = week.monday + dt.timedelta(days=6)
     parts = [f"# Week {iso_week_name(week.monday)} for {names} ({week.monday} to {sunday})", ""]
     for occ in week.occurrences:
-        parts += ["---", "", agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir).rstrip("\n"), ""]
+        parts += ["---", "", agenda.render(prefs, occ, user_dir=user_dir, history=history).rstrip("\n"), ""]
     return "\n".join(parts).rstrip("\n") + "\n"

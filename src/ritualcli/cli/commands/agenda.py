@@ -72,7 +72,7 @@ def agenda(
         emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md")
         return
     occ = pick(prefs, kind.value, day)
-    text = agendas.render(prefs, occ, user_dir=user_dir, data_dir=sess.data_dir)
+    text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs))
     emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md")
 
 

@@ -36,9 +36,8 @@ def commitments(
 
     sess = session(ctx, config)
     prefs = sess.load()
-    hist = history.load(sess.data_dir) if not prefs.is_example else history.parse("")
     today = clock.today(prefs.zone)
-    states = history.commitment_states(hist, today + dt.timedelta(days=1))
+    states = history.commitment_states(sess.history(prefs), today + dt.timedelta(days=1))
     shown = [s for s in states if all_ or s.kept_on is None]
     if fmt is ListFormat.json:
         output.out(json.dumps([_row(s) for s in shown], ensure_ascii=False, indent=2))

@@ -62,7 +62,7 @@ def ics(
     sess = session(ctx, config)
     prefs = sess.load()
     with calendar_file.export_locked(sess.config, prefs):
-        export = calendar_file.build(sess.config, prefs, agendas)
+        export = calendar_file.build(sess.config, prefs, sess.history(prefs), agendas)
         if to_stdout:
             calendar_file.remember(sess.config, prefs, export)
             changed = True

@@ -47,16 +47,17 @@ def markdown(
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
     user_dir = paths.user_templates_dir(sess.config)
-    data_dir = None if prefs.is_example else sess.data_dir
     report: list[tuple[bool, Path]] = []
     # As in `ritual weekly`: agendas are not built from a history `ritual done` is
     # writing at that moment. The example couple has no history to guard.
     # One batch: the agendas are made durable together and renamed into place only
     # once all are rendered (one sync, not an fsync per file; see fsio.Batch), still
     # under the lock. A template error halfway writes nothing.
-    with contextlib.nullcontext() if data_dir is None else fsio.locked(data_dir), fsio.Batch() as batch:
+    guard = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
+    with guard, fsio.Batch() as batch:
+        hist = sess.history(prefs)
         for occ in occs:
-            text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir)
+            text = agenda.render(prefs, occ, user_dir=user_dir, history=hist)
             path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
             report.append((batch.write_if_changed(path, text.encode("utf-8")), path))
     written = sum(changed for changed, _ in report)

@@ -34,19 +34,23 @@ def stats(
     """Show your rhythm, each partner's safety ratings over time, and commitments kept."""
     import json
 
-    from ...core import clock, history, rhythm
+    from ...core import clock, paths, rhythm
 
     check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
-    hist = history.load(sess.data_dir) if not prefs.is_example else history.parse("")
-    s = rhythm.summarize(prefs, hist, clock.today(prefs.zone), weeks)
+    s = rhythm.summarize(prefs, sess.history(prefs), clock.today(prefs.zone), weeks)
+    note = None
+    if s.support is not None:  # only then is the template (and jinja2) needed
+        from ...core.agenda import support_note
+
+        note = support_note(s.support, user_dir=paths.user_templates_dir(sess.config))
     if fmt is StatsFormat.json:
-        output.out(json.dumps(as_json(s), ensure_ascii=False, indent=2))
+        output.out(json.dumps(as_json(s, note), ensure_ascii=False, indent=2))
     elif output.is_terminal():
-        _rich(s)
+        _rich(s, note)
     else:
-        output.out("\n".join(text(s)))
+        output.out("\n".join(text(s, note)))
 
 
 def _rhythm_line(r: Rhythm) -> str:
@@ -63,11 +67,10 @@ def _trend_summary(t: Trend) -> str:
     return f"latest {v[-1]} · average {t.average} · lowest {min(v)} · highest {max(v)}"
 
 
-def text(s: Stats) -> list[str]:
-    from ...core.preferences import ritual_title
-
+def text(s: Stats, note: str | None) -> list[str]:
     """Plain lines: readable in cron mail, in a pipe, without colour."""
     from ...core import rhythm
+    from ...core.preferences import ritual_title
 
     span = "since your start date" if s.since_start else f"{s.weeks} week{'' if s.weeks == 1 else 's'}"
     lines = [f"Your rhythm, {s.start} to {s.end} ({span})"]
@@ -96,12 +99,12 @@ def text(s: Stats) -> list[str]:
             )
     lines.append("")
     lines.append(f"Commitments made: {s.made} · kept: {s.kept} · still open: {s.made - s.kept}")
-    if s.support:
-        lines += ["", s.support]
+    if note:
+        lines += ["", note]
     return lines
 
 
-def as_json(s: Stats) -> dict[str, Any]:
+def as_json(s: Stats, note: str | None) -> dict[str, Any]:
     return {
         "from": s.start.isoformat(),
         "to": s.end.isoformat(),
@@ -125,11 +128,11 @@ def as_json(s: Stats) -> dict[str, Any]:
         },
         "average_gap": s.average_gap,
         "commitments": {"made": s.made, "kept": s.kept, "open": s.made - s.kept},
-        "support": s.support,
+        "support": note,
     }
 
 
-def _rich(s: Stats) -> None:
+def _rich(s: Stats, note: str | None) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -165,6 +168,6 @@ def _rich(s: Stats) -> None:
     else:
         con.print("No safety ratings in this window yet: `ritual done checkin --rating NAME=N`.")
     con.print(f"Commitments made: {s.made} · kept: {s.kept} · still open: {s.made - s.kept}")
-    if s.support:
+    if note:
         con.print()
-        con.print(s.support, markup=False)
+        con.print(note, markup=False)

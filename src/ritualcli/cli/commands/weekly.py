@@ -50,24 +50,25 @@ def weekly(
     prefs = sess.load() if stdout else sess.load_required("ritual weekly writes your own agendas")
     today = clock.today(prefs.zone)
     user_dir = paths.user_templates_dir(sess.config)
-    data_dir = None if prefs.is_example else sess.data_dir
     weeks = weekly_digest.weeks_ahead(prefs, today)
 
     if stdout:
-        texts = [weekly_digest.render_week(prefs, w, user_dir=user_dir, data_dir=data_dir) for w in weeks]
+        hist = sess.history(prefs)
+        texts = [weekly_digest.render_week(prefs, w, user_dir=user_dir, history=hist) for w in weeks]
         output.out("\n".join(texts).rstrip("\n") if texts else f"nothing planned in the 7 days from {today}")
         return
 
     folder = (out or sess.data_dir / "agendas").expanduser()
     # Same lock as `ritual done`: an agenda must not be built from a half-written history.
     with fsio.locked(sess.data_dir):
+        hist = sess.history(prefs)
         fsio.ensure_dir(folder)
         report: list[str] = []
         # As in `ritual export markdown`: the week files are made durable together,
         # then renamed into place (fsio.Batch); a failure before that writes none of them.
         with fsio.Batch() as batch:
             for week in weeks:
-                text = weekly_digest.render_week(prefs, week, user_dir=user_dir, data_dir=data_dir)
+                text = weekly_digest.render_week(prefs, week, user_dir=user_dir, history=hist)
                 path = folder / week.name
                 changed = batch.write_if_changed(path, text.encode("utf-8"))
                 report.append(f"{'wrote' if changed else 'unchanged'} {path}")
@@ -75,7 +76,7 @@ def weekly(
             from ...core.calendar_file import write_calendar
 
             path = folder / "rituals.ics"
-            changed = write_calendar(sess.config, prefs, path, agendas=0)
+            changed = write_calendar(sess.config, prefs, hist, path)
             report.append(f"{'wrote' if changed else 'unchanged'} {path}")
     if not quiet:
         for line in report or [f"nothing planned in the 7 days from {today}"]:
