@@ -300,20 +300,6 @@ def test_names_and_locations_cannot_inject_markdown(cli: Invoke, write_config: W
 # --------------------------------------------------------------------------- dates and files
 
 
-def test_a_date_without_an_occurrence_names_the_nearest(cli: Invoke, write_config: WriteConfig) -> None:
-    write_config()
-    err = cli("agenda", "checkin", "--date", "2026-12-01", code=2).stderr
-    assert "no check-in on 2026-12-01" in err
-    assert "2026-11-29" in err and "2026-12-06" in err
-    assert "Traceback" not in err
-
-
-def test_a_skipped_date_says_it_is_skipped(cli: Invoke, write_config: WriteConfig) -> None:
-    write_config(COUPLE + '[skip]\nranges = [{ from = 2026-12-20, to = 2027-01-02, note = "Holidays" }]\n')
-    err = cli("agenda", "checkin", "--date", "2026-12-27", code=2).stderr
-    assert "skipped" in err and "Holidays" in err and "2027-01-03" in err
-
-
 def test_out_writes_a_private_file_with_the_same_text(
     cli: Invoke, write_config: WriteConfig, tmp_path: Path
 ) -> None:

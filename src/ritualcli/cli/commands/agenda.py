@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,10 +13,6 @@ from ...core.errors import UsageError
 from .. import output
 from ..options import ConfigOption, date_value
 from . import session
-
-if TYPE_CHECKING:
-    from ...core.preferences import Preferences
-    from ...core.schedule import Occurrence
 
 
 class AgendaKind(StrEnum):
@@ -60,7 +55,8 @@ def agenda(
     # The core (and jinja2, inside it) loads only when this command runs, not on
     # every start-up or Tab completion.
     from ...core import agenda as agendas
-    from ...core import paths
+    from ...core import clock, paths
+    from ...core.occurrence_finder import Absence, Look, find
 
     sess = session(ctx, config)
     prefs = sess.load()
@@ -71,60 +67,15 @@ def agenda(
             raise UsageError("--date: the repair agenda is not tied to a date; leave --date out")
         emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md")
         return
-    occ = pick(prefs, kind.value, day)
+    found = find(prefs, kind.value, day or clock.today(prefs.zone), Look.ON if day else Look.ON_OR_AFTER)
+    if isinstance(found, Absence):
+        hints = [found.hint] if found.hint else []
+        if day is not None:
+            hints.append(f"`ritual plan --from {day}` shows what is planned")
+        raise UsageError(found.message, hint="; ".join(hints) or None)
+    occ = found
     text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs))
     emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md")
-
-
-def pick(prefs: Preferences, kind: str, day: dt.date | None) -> Occurrence:
-    """The occurrence on ``day``, or the next one from today; a clear error otherwise."""
-    from ...core import clock, schedule
-
-    ritual = prefs.ritual(kind)
-    label = ritual.title.lower()
-    table = "checkin" if kind == "checkin" else "date_night"
-    if not ritual.enabled:
-        raise UsageError(f"the {label} is turned off", hint=f"set enabled = true under [{table}]")
-    if day is None:
-        today = clock.today(prefs.zone)
-        occ = schedule.next_occurrence(prefs, kind, today)
-        if occ is None:
-            raise UsageError(f"no {label} is planned in the two years from {today}")
-        return occ
-    occ = schedule.occurrence_on(prefs, kind, day)
-    if occ is not None:
-        return occ
-    raise UsageError(_why_none(prefs, kind, day, label), hint=_nearest(prefs, kind, day, label))
-
-
-def _why_none(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
-    from ...core import schedule
-    from ...core.preferences import SkipRange
-
-    planned = schedule.occurrences(prefs, day, day + dt.timedelta(days=1), [kind], include_skipped=True)
-    if planned:
-        skip = prefs.skip.covers(day)
-        why = (
-            f'skipped (skip.ranges: "{skip.note}")'
-            if isinstance(skip, SkipRange) and skip.note
-            else "skipped in [skip]"
-        )
-        return f"the {label} of {day} is {why}"
-    start = prefs.couple.start
-    if start and day < start:
-        return f"no {label} on {day}: nothing is planned before couple.start ({start})"
-    return f"no {label} on {day} ({day:%A})"
-
-
-def _nearest(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
-    from ...core import schedule
-
-    before = schedule.previous_occurrence(prefs, kind, day)
-    after = schedule.next_occurrence(prefs, kind, day)
-    near = [f"{o.date} ({o.date:%a})" for o in (before, after) if o is not None]
-    if not near:
-        return f"no {label} is planned within two years of {day}"
-    return f"the nearest {label}s: {' and '.join(near)}; see `ritual plan --from {day}`"
 
 
 def emit(text: str, out: str | None, default_name: str) -> None:
