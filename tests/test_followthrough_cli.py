@@ -82,15 +82,20 @@ def test_done_on_the_day_itself_and_date_nights(cli: Invoke, data: Path) -> None
         (["--commit", "Alex: "], 'expected "NAME: what NAME will do"'),
         (
             ["--date", "2026-11-30"],
-            "no check-in is planned on Mon 2026-11-30; the nearest planned: Sun 2026-11-29 and Sun 2026-12-06",
+            "no check-in is planned on Mon 2026-11-30: check-ins are on Sundays; "
+            "the nearest planned: Sun 2026-11-29 and Sun 2026-12-06 "
+            "(hint: run it again with --unplanned to record one held on a day with nothing planned)",
         ),
         (
             ["--date", "2026-11-22"],
-            "no check-in is planned on Sun 2026-11-22; the nearest planned: Sun 2026-11-29",
+            "no check-in on Sun 2026-11-22: nothing is planned before couple.start (2026-11-23); "
+            "the nearest planned: Sun 2026-11-29",
         ),
-        (["--date", "2026-12-06"], "--date 2026-12-06 is after today (2026-12-02)"),
+        (["--date", "2026-12-06"], "--date 2026-12-06: is after today (2026-12-02)"),
         (["--date", "29/11/2026"], "--date"),
         (["--kept", "c-2026-11-22-1"], "--kept c-2026-11-22-1: no commitment has that id"),
+        (["--note", "x" * 1001], "--note: 1001 characters; at most 1000, please"),
+        (["--commit", "Sam: call\x1b[2J"], "--commit: one line of plain text, please"),
     ],
 )
 def test_done_mistakes_are_clear_and_exit_2(cli: Invoke, data: Path, args: list[str], message: str) -> None:
@@ -110,7 +115,7 @@ def test_recording_twice_says_how_to_amend_and_replace_does(cli: Invoke, data: P
     cli("done", "checkin", "--rating", "Alex=5")
     r = cli("done", "checkin", "--rating", "Alex=6", code=2)
     assert "the check-in of 2026-11-29 is already recorded (held)" in r.stderr
-    assert "--replace" in r.stderr
+    assert "run it again with --replace to rewrite that entry" in r.stderr
     r = cli("done", "checkin", "--rating", "Alex=6", "--replace")
     assert r.stdout.startswith("Updated the check-in of Sun 2026-11-29")
     assert [e.ratings for e in entries(data)] == [(("Alex", 6),)]

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import COUPLE
 from ritualcli.core import history, preferences, schedule
-from ritualcli.core.errors import FileProblemsError, UsageError
+from ritualcli.core.errors import FileProblemsError, InputError, UsageError
 from ritualcli.core.history import CarryOver, Draft, History, Support
 from ritualcli.core.preferences import Preferences
 
@@ -94,9 +94,11 @@ def test_entries_are_read_in_date_order_whatever_the_file_order(data: Path) -> N
 
 def test_the_same_occurrence_twice_is_refused_with_a_way_to_amend(data: Path) -> None:
     history.record(data, held(SUNDAYS[0], ratings=(("Alex", 6),)))
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(InputError) as err:
         history.record(data, held(SUNDAYS[0], ratings=(("Alex", 9),)))
-    assert "already recorded" in err.value.message and "--replace" in (err.value.hint or "")
+    assert err.value.message == "the check-in of 2026-11-29 is already recorded (held)"
+    assert err.value.remedy is not None and err.value.remedy.field == "replace_existing"
+    assert str(data / "history.toml") in (err.value.hint or "")  # or edit it by hand
 
 
 def test_replace_rewrites_in_place_and_keeps_ids_of_unchanged_commitments(data: Path) -> None:
@@ -120,13 +122,63 @@ def test_replace_rewrites_in_place_and_keeps_ids_of_unchanged_commitments(data: 
 
 def test_kept_must_name_an_earlier_open_commitment(data: Path) -> None:
     history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(InputError) as err:
         history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-9",)))
-    assert "no commitment has that id" in err.value.message
+    # The core names the record; which flag it came from is the command's to say.
+    assert err.value.message == "commitment c-2026-11-29-9: no commitment has that id"
+    assert (err.value.field, err.value.given) == ("kept", "c-2026-11-29-9")
     assert "c-2026-11-29-1" in (err.value.hint or "")  # the open ones are listed
     history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",)))
     with pytest.raises(UsageError, match="already marked kept on 2026-12-06"):
         history.record(data, held(SUNDAYS[2], kept=("c-2026-11-29-1",)))
+
+
+def test_what_the_couple_types_is_checked_in_the_words_of_the_domain(prefs: Preferences) -> None:
+    from ritualcli.core.history import draft
+
+    assert draft.rating(prefs, " sam = 7 ") == ("Sam", 7)
+    assert draft.commitment(prefs, "ALEX:  plan the walk ") == ("Alex", "plan the walk")
+    with pytest.raises(InputError) as err:
+        draft.rating(prefs, "Alex=11")
+    assert err.value.message == "rating 'Alex=11': '11' is not a rating"
+    assert (err.value.field, err.value.given) == ("ratings", "'Alex=11'")
+    with pytest.raises(InputError) as err:
+        draft.commitment(prefs, "Alx: walk")
+    assert err.value.message == "'Alx' is not one of the partners"
+    assert err.value.hint == "did you mean Alex? the partners are Alex, Sam"
+    with pytest.raises(InputError, match=r"^note: 1001 characters; at most 1000") as err:
+        draft.checked_text("x" * 1001, "note")
+    with pytest.raises(InputError) as err:
+        draft.one_rating_each([("Alex", 7), ("Alex", 8)])
+    assert err.value.message == "ratings: Alex is given twice; one rating each"
+
+
+def test_the_day_to_record_is_the_latest_planned_one_or_an_explained_refusal(prefs: Preferences) -> None:
+    from ritualcli.core.history import draft
+
+    today = D(2026, 12, 2)
+    assert draft.occurrence_day(prefs, "checkin", None, today=today, unplanned=False, future_ok=False) == (
+        SUNDAYS[0],
+        False,
+    )
+    monday = D(2026, 11, 30)
+    assert draft.occurrence_day(prefs, "checkin", monday, today=today, unplanned=True, future_ok=False) == (
+        monday,
+        True,
+    )
+    with pytest.raises(InputError) as err:
+        draft.occurrence_day(prefs, "checkin", monday, today=today, unplanned=False, future_ok=False)
+    assert err.value.message.startswith("no check-in is planned on Mon 2026-11-30: check-ins are on Sundays")
+    assert err.value.remedy is not None and err.value.remedy.field == "unplanned"
+    with pytest.raises(InputError) as err:
+        draft.occurrence_day(prefs, "checkin", SUNDAYS[1], today=today, unplanned=False, future_ok=False)
+    assert err.value.message.startswith("date 2026-12-06: is after today (2026-12-02)")
+    assert draft.occurrence_day(
+        prefs, "checkin", SUNDAYS[1], today=today, unplanned=False, future_ok=True
+    ) == (
+        SUNDAYS[1],
+        False,
+    )
 
 
 # ------------------------------------------------------------------ a hand-edited file

@@ -122,9 +122,23 @@ def test_looking_before_or_after_finds_the_nearest_occurrence() -> None:
     assert a.why is Why.NONE_NEAR and a.message == "no check-in is planned on or before 2026-11-24"
 
 
-def test_agenda_explains_a_day_without_one(cli: Invoke, write_config: Callable[..., Path]) -> None:
+# --------------------------------------------------------------------------- the commands say the same
+
+
+@pytest.mark.parametrize(
+    ("day", "explained"),
+    [
+        ("2026-12-01", "no check-in is planned on Tue 2026-12-01: check-ins are on Sundays"),
+        ("2026-12-27", 'the check-in of Sun 2026-12-27 is skipped (skip.ranges: "Holidays"'),
+        ("2026-11-22", "nothing is planned before couple.start (2026-11-23)"),
+    ],
+)
+def test_agenda_done_and_skip_explain_a_day_alike(
+    cli: Invoke, write_config: Callable[..., Path], day: str, explained: str
+) -> None:
     write_config(COUPLE + '[skip]\nranges = [{ from = 2026-12-20, to = 2027-01-02, note = "Holidays" }]\n')
-    err = cli("agenda", "checkin", "--date", "2026-12-27", code=2).stderr
-    assert 'the check-in of Sun 2026-12-27 is skipped (skip.ranges: "Holidays"' in err
-    assert "the nearest planned: Sun 2026-12-13 and Sun 2027-01-03" in err
-    assert "`ritual plan --from 2026-12-27`" in err and "Traceback" not in err
+    env = {"RITUAL_TODAY": "2027-01-20"}
+    for args in (["agenda", "checkin"], ["done", "checkin"], ["skip", "checkin"]):
+        err = cli(*args, "--date", day, code=2, env=env).stderr
+        assert explained in err and "the nearest planned: Sun " in err, args
+        assert ("--unplanned" in err) == (args[0] == "done"), args  # only done can record it anyway

@@ -28,6 +28,17 @@ class RitualKind(StrEnum):
     date_night = "date-night"
 
 
+RitualArg = Annotated[
+    RitualKind,
+    typer.Argument(
+        metavar="checkin|date-night", help="Which ritual: checkin or date-night.", show_default=False
+    ),
+]
+ReplaceOption = Annotated[
+    bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")
+]
+
+
 FromOption = Annotated[
     str | None,
     typer.Option(

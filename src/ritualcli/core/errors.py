@@ -45,6 +45,41 @@ class UsageError(RitualError):
     exit_code = EXIT_USAGE
 
 
+class Remedy(NamedTuple):
+    """Another input that would do what was asked: its name, and what it does."""
+
+    field: str  # e.g. "replace_existing"
+    does: str  # e.g. "to rewrite that entry"
+
+
+class InputError(UsageError):
+    """A value given to the core is wrong, or asks for what needs another input (exit 2).
+
+    The message names the record or setting as the domain does ("commitment
+    c-2026-11-29-3: no commitment has that id"), never a command-line flag. ``field``
+    is the input the value came from, as the core calls it ("kept", "date"), and
+    ``given`` the value as typed, so that a command layer can say which of its flags
+    it was ("--kept c-2026-11-29-3: no commitment has that id"); ``remedy`` names an
+    input that would do what was asked, which it can offer as its flag.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        about: str = "",
+        field: str | None = None,
+        given: str | None = None,
+        remedy: Remedy | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(f"{about}: {problem}" if about else problem, hint=hint)
+        self.problem = problem
+        self.field = field
+        self.given = given
+        self.remedy = remedy
+
+
 class Problem(NamedTuple):
     """One thing wrong in a file: where, and what."""
 

@@ -8,35 +8,30 @@ check-in agenda opens with them (follow-through).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ...core.errors import UsageError
+from ...core.errors import InputError
 from .. import output
-from ..options import ConfigOption, RitualKind, date_value
+from ..flags import flags
+from ..options import ConfigOption, ReplaceOption, RitualArg, date_value
 from . import session
 
 if TYPE_CHECKING:
-    from ...core import history
+    from ...core.history import Entry, History
     from ...core.preferences import Preferences
 
-# The core is imported inside the functions: every command module loads at start-up
-# (and on each Tab completion), and only the command that runs needs its core.
-MAX_TEXT = 1000  # characters in a commitment, note or reason (MAX_TEXT)
 
-RitualArg = Annotated[
-    RitualKind,
-    typer.Argument(
-        metavar="checkin|date-night", help="Which ritual: checkin or date-night.", show_default=False
-    ),
-]
-ReplaceOption = Annotated[
-    bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")
-]
-
-
+@flags(
+    date="--date",
+    ratings="--rating",
+    commitments="--commit",
+    kept="--kept",
+    note="--note",
+    unplanned="--unplanned",
+    replace_existing="--replace",
+)
 def done(
     ctx: typer.Context,
     ritual: RitualArg,
@@ -92,21 +87,26 @@ def done(
 
     At a terminal, with no --rating/--commit/--kept/--note, it asks for each.
     """
-    from ...core import history
+    from ...core import clock, history
+    from ...core.history import draft
 
     sess = session(ctx, config)
     prefs = sess.load_required("`ritual done` records into your own history")
     kind = ritual.value
-    day, is_unplanned = resolve_date(prefs, kind, date_value(date, "--date"), unplanned, future_ok=False)
-    ratings = [parse_rating(prefs, r) for r in rating or []]
-    commitments = [parse_commit(prefs, c) for c in commit or []]
+    given = date_value(date, "--date")
+    today = clock.today(prefs.zone)
+    day, is_unplanned = draft.occurrence_day(
+        prefs, kind, given, today=today, unplanned=unplanned, future_ok=False
+    )
+    ratings = [draft.rating(prefs, r) for r in rating or []]
+    commitments = [draft.commitment(prefs, c) for c in commit or []]
     kept_ids = [k.strip() for k in kept or []]
-    note_text = check_text(note or "", "--note", one_line=False)
+    note_text = draft.checked_text(note or "", "note", one_line=False)
 
     if not (ratings or commitments or kept_ids or note is not None) and output.stdin_is_terminal():
-        ratings, kept_ids, commitments, note_text = _ask(prefs, sess.data_dir, kind, day)
+        ratings, kept_ids, commitments, note_text = _ask(prefs, sess.history(prefs), kind, day)
 
-    _no_repeats([n for n, _ in ratings], "--rating")
+    draft.one_rating_each(ratings)
     entry = history.record(
         sess.data_dir,
         history.Draft(
@@ -123,139 +123,17 @@ def done(
     _report(entry, replaced=replace)
 
 
-# --------------------------------------------------------------------------- shared with skip
-
-
-def label(kind: str) -> str:
-    from ...core.preferences import ritual_noun
-
-    return ritual_noun(kind)
-
-
-def resolve_date(
-    prefs: Preferences, kind: str, given: dt.date | None, unplanned: bool, *, future_ok: bool
-) -> tuple[dt.date, bool]:
-    """The occurrence's date, and whether it is an unplanned one."""
-    from ...core import clock, schedule
-
-    today = clock.today(prefs.zone)
-    what = label(kind)
-    if given is None:
-        occ = schedule.occurrence_on(prefs, kind, today) or schedule.previous_occurrence(prefs, kind, today)
-        if occ is None:
-            raise UsageError(
-                f"no {what} is planned on or before {today}",
-                hint="pass --date YYYY-MM-DD (with --unplanned for a day with nothing planned)",
-            )
-        return occ.date, False
-    if given > today and not future_ok:
-        raise UsageError(
-            f"--date {given} is after today ({today}): record a {what} once it has happened",
-            hint="to leave out a future date, use `ritual skip` or [skip] in your preferences",
-        )
-    if schedule.occurrence_on(prefs, kind, given) is not None:
-        return given, False
-    if unplanned:
-        return given, True
-    raise UsageError(
-        f"no {what} is planned on {given:%a %Y-%m-%d}{_why_not(prefs, kind, given)}",
-        hint=("pass --unplanned to record one held on a day with nothing planned"),
-    )
-
-
-def _why_not(prefs: Preferences, kind: str, day: dt.date) -> str:
-    from ...core import schedule
-
-    if not prefs.ritual(kind).enabled:
-        return f" ({label(kind)}s are turned off in your preferences)"
-    if prefs.skip.covers(day):
-        return " (it is a [skip] date in your preferences)"
-    near = [
-        o.date
-        for o in (schedule.previous_occurrence(prefs, kind, day), schedule.next_occurrence(prefs, kind, day))
-        if o is not None
-    ]
-    return f"; the nearest planned: {' and '.join(f'{d:%a %Y-%m-%d}' for d in near)}" if near else ""
-
-
-def match_partner(prefs: Preferences, name: str, flag: str) -> str:
-    """A partner's name as the preferences spell it; any letter case is fine."""
-    import difflib
-
-    name = name.strip()
-    partners = prefs.couple.partners
-    if name in partners:
-        return name
-    folded = [p for p in partners if p.casefold() == name.casefold()]
-    if folded:
-        return folded[0]
-    near = difflib.get_close_matches(name, list(partners), n=1, cutoff=0.6)
-    tip = f"did you mean {near[0]}? " if near else ""
-    raise UsageError(
-        f"{flag}: {name!r} is not one of the partners", hint=f"{tip}the partners are {', '.join(partners)}"
-    )
-
-
-def check_text(text: str, flag: str, *, one_line: bool = True) -> str:
-    text = text.strip()
-    if len(text) > MAX_TEXT:
-        raise UsageError(f"{flag}: {len(text)} characters; at most {MAX_TEXT}, please")
-    bad = [ch for ch in text if (ord(ch) < 0x20 and not (ch in "\n\t" and not one_line)) or ord(ch) == 0x7F]
-    if bad:
-        raise UsageError(f"{flag}: one line of plain text, please (found a control character)")
-    return text
-
-
-# --------------------------------------------------------------------------- parsing flags
-
-
-def parse_rating(prefs: Preferences, text: str) -> tuple[str, int]:
-    name, sep, value = text.rpartition("=")
-    if not sep or not name.strip():
-        raise UsageError(
-            f"--rating {text!r}: expected NAME=N", hint=f"for example --rating {prefs.couple.partners[0]}=7"
-        )
-    return match_partner(prefs, name, "--rating"), rating_value(value, f"--rating {text!r}")
-
-
-def rating_value(value: str, where: str) -> int:
-    value = value.strip()
-    if not value.isdigit() or not 1 <= int(value) <= 10:
-        raise UsageError(
-            f"{where}: {value!r} is not a rating",
-            hint="give a whole number from 1 (not safe) to 10 (fully safe)",
-        )
-    return int(value)
-
-
-def parse_commit(prefs: Preferences, text: str) -> tuple[str, str]:
-    name, sep, what = text.partition(":")
-    if not sep or not name.strip() or not what.strip():
-        raise UsageError(
-            f'--commit {text!r}: expected "NAME: what NAME will do"',
-            hint=f'for example --commit "{prefs.couple.partners[0]}: plan Saturday\'s walk"',
-        )
-    return match_partner(prefs, name, "--commit"), check_text(what, "--commit")
-
-
-def _no_repeats(names: list[str], flag: str) -> None:
-    seen = set()
-    for n in names:
-        if n in seen:
-            raise UsageError(f"{flag}: {n} is given twice; one rating each")
-        seen.add(n)
-
-
 # --------------------------------------------------------------------------- asking
 
 
 def _ask(
-    prefs: Preferences, data_dir: Path, kind: str, day: dt.date
+    prefs: Preferences, hist: History, kind: str, day: dt.date
 ) -> tuple[list[tuple[str, int]], list[str], list[tuple[str, str]], str]:
     """Ask each partner at the terminal; Enter skips any question."""
-    from ...core import history
+    from ...core.history import commitment_states, draft
+    from ...core.preferences import ritual_noun
 
-    output.out(f"Recording the {label(kind)} of {day:%a %Y-%m-%d}. Press Enter to skip any question.")
+    output.out(f"Recording the {ritual_noun(kind)} of {day:%a %Y-%m-%d}. Press Enter to skip any question.")
     ratings: list[tuple[str, int]] = []
     if kind == "checkin":
         for name in prefs.couple.partners:
@@ -269,14 +147,14 @@ def _ask(
                 ).strip()
                 if not answer:
                     break
-                try:
-                    ratings.append((name, rating_value(answer, "rating")))
+                number = draft.rating_number(answer)
+                if number is not None:
+                    ratings.append((name, number))
                     break
-                except UsageError:
-                    output.err("  a whole number from 1 to 10, please (or Enter to skip)")
+                output.err("  a whole number from 1 to 10, please (or Enter to skip)")
 
     kept: list[str] = []
-    states = history.commitment_states(history.load(data_dir), day)
+    states = commitment_states(hist, day)
     for s in states:
         if s.kept_on is None and typer.confirm(f"Did {s.owner} keep “{s.text}” ({s.id})?", default=False):
             kept.append(s.id)
@@ -294,24 +172,26 @@ def _ask(
             if not answer:
                 break
             try:
-                commitments.append((name, check_text(answer, "commitment")))
+                commitments.append((name, draft.checked_text(answer, "commitment")))
                 break
-            except UsageError as exc:
+            except InputError as exc:
                 output.err(f"  {exc.message}")
 
     note = str(
         typer.prompt("A private note (kept only in history.toml)", default="", show_default=False)
     ).strip()
-    return ratings, kept, commitments, check_text(note, "note", one_line=False)
+    return ratings, kept, commitments, draft.checked_text(note, "note", one_line=False)
 
 
 # --------------------------------------------------------------------------- reporting
 
 
-def _report(entry: history.Entry, *, replaced: bool) -> None:
+def _report(entry: Entry, *, replaced: bool) -> None:
+    from ...core.preferences import ritual_noun
+
     verb = "Updated" if replaced else "Recorded"
     extra = " (unplanned)" if entry.unplanned else ""
-    output.out(f"{verb} the {label(entry.ritual)} of {entry.date:%a %Y-%m-%d}{extra} as held.")
+    output.out(f"{verb} the {ritual_noun(entry.ritual)} of {entry.date:%a %Y-%m-%d}{extra} as held.")
     if entry.ratings:
         output.out("  ratings: " + ", ".join(f"{n} {r}" for n, r in entry.ratings))
     for c in entry.commitments:

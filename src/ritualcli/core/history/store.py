@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import filecheck, fsio, tomlwrite
-from ..errors import UsageError
+from ..errors import InputError, Remedy
 from ..preferences import RITUALS, ritual_noun
 
 FILE_NAME = "history.toml"
@@ -332,10 +332,10 @@ def record(data_dir: Path, draft: Draft, *, replace_existing: bool = False) -> E
         hist = load(data_dir)
         old = hist.find(draft.ritual, draft.date)
         if old is not None and not replace_existing:
-            raise UsageError(
+            raise InputError(
                 f"the {ritual_noun(draft.ritual)} of {draft.date} is already recorded ({old.status})",
-                hint="to change it, run the same command again with --replace "
-                f"(it rewrites that entry), or edit {path}",
+                remedy=Remedy("replace_existing", "to rewrite that entry"),
+                hint=f"or edit {path}",
             )
         others = [e for e in hist.in_file_order if e is not old]
         _check_kept(draft, others)
@@ -362,9 +362,9 @@ def _check_kept(draft: Draft, others: list[Entry]) -> None:
             raise _bad_kept(cid, f"already marked kept on {kept_on[cid]}")
 
 
-def _bad_kept(cid: str, problem: str, open_ones: str | None = None) -> UsageError:
+def _bad_kept(cid: str, problem: str, open_ones: str | None = None) -> InputError:
     hint = f"{open_ones} (see `ritual commitments`)" if open_ones else None
-    return UsageError(f"--kept {cid}: {problem}", hint=hint)
+    return InputError(problem, about=f"commitment {cid}", field="kept", given=cid, hint=hint)
 
 
 def _with_ids(draft: Draft, old: Entry | None, others: list[Entry]) -> Entry:
@@ -391,9 +391,10 @@ def _check_still_referenced(old: Entry | None, new: Entry, others: list[Entry]) 
     for e in others:
         for cid in e.kept:
             if cid in gone:
-                raise UsageError(
-                    f"{cid} (made on {old.date}) is marked kept on {e.date}; a replacement must keep it",
-                    hint="repeat that --commit with the same owner and text, or edit history.toml by hand",
+                raise InputError(
+                    f"commitment {cid} (made on {old.date}) is marked kept on {e.date}; "
+                    "a replacement must keep it",
+                    hint="give that commitment again with the same owner and text, or edit history.toml by hand",
                 )
 
 

@@ -1,0 +1,126 @@
+"""What the couple says after a ritual, checked before it becomes a history entry.
+
+A rating is written ``NAME=N``, a commitment ``NAME: what NAME will do``; a name
+matches a partner in any letter case. Each function returns the checked value or
+raises an ``InputError`` that names the input it came from (``field``: the Draft
+field, or ``date``), so a command can say which of its flags was wrong.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .. import filecheck
+from ..errors import InputError, Remedy
+from ..occurrence_finder import Absence, Look, find
+from ..preferences import Preferences, ritual_noun
+from .store import MAX_TEXT
+
+
+def occurrence_day(
+    prefs: Preferences, kind: str, given: dt.date | None, *, today: dt.date, unplanned: bool, future_ok: bool
+) -> tuple[dt.date, bool]:
+    """The date of the occurrence to record, and whether it is an unplanned one.
+
+    Without ``given``: the occurrence of today, else the latest before it. A day with
+    nothing planned is refused unless ``unplanned`` (held anyway); a day after
+    ``today`` unless ``future_ok`` (a skip may be recorded ahead).
+    """
+    if given is None:
+        found = find(prefs, kind, today, Look.ON_OR_BEFORE)
+        if isinstance(found, Absence):
+            raise InputError(
+                found.message, remedy=Remedy("date", "YYYY-MM-DD to say which day"), hint=found.hint
+            )
+        return found.date, False
+    if given > today and not future_ok:
+        raise InputError(
+            f"is after today ({today}); record a {ritual_noun(kind)} once it has happened",
+            about=f"date {given}",
+            field="date",
+            given=str(given),
+            hint="to leave out a day ahead, record it as skipped, or add it to [skip] in your preferences",
+        )
+    found = find(prefs, kind, given)
+    if not isinstance(found, Absence):
+        return given, False
+    if unplanned:
+        return given, True
+    raise InputError(
+        found.message,
+        remedy=Remedy("unplanned", "to record one held on a day with nothing planned"),
+        hint=found.hint,
+    )
+
+
+def partner(prefs: Preferences, name: str, field: str) -> str:
+    """A partner's name as the preferences spell it; any letter case is fine."""
+    name = name.strip()
+    partners = prefs.couple.partners
+    if name in partners:
+        return name
+    folded = [p for p in partners if p.casefold() == name.casefold()]
+    if folded:
+        return folded[0]
+    tip = filecheck.did_you_mean(name, partners)
+    raise InputError(
+        f"{name!r} is not one of the partners",
+        field=field,
+        hint=f"{tip + ' ' if tip else ''}the partners are {', '.join(partners)}",
+    )
+
+
+def checked_text(value: str, field: str, *, one_line: bool = True) -> str:
+    """A commitment, note or reason: trimmed, at most MAX_TEXT characters, no control characters."""
+    value = value.strip()
+    if len(value) > MAX_TEXT:
+        raise InputError(f"{len(value)} characters; at most {MAX_TEXT}, please", about=field, field=field)
+    allowed = "" if one_line else "\n\t"
+    if any((ord(ch) < 0x20 and ch not in allowed) or ord(ch) == 0x7F for ch in value):
+        raise InputError(
+            "one line of plain text, please (found a control character)", about=field, field=field
+        )
+    return value
+
+
+def rating_number(value: str) -> int | None:
+    """``value`` as a rating, 1 (not safe) to 10 (fully safe); None if it is not one."""
+    value = value.strip()
+    return int(value) if value.isdigit() and 1 <= int(value) <= 10 else None
+
+
+def rating(prefs: Preferences, given: str) -> tuple[str, int]:
+    """``NAME=N``: how safe NAME felt to be open, as (partner, rating)."""
+    name, sep, value = given.rpartition("=")
+    if not sep or not name.strip():
+        raise _bad_rating(given, "expected NAME=N", f"for example {prefs.couple.partners[0]}=7")
+    number = rating_number(value)
+    if number is None:
+        hint = "give a whole number from 1 (not safe) to 10 (fully safe)"
+        raise _bad_rating(given, f"{value.strip()!r} is not a rating", hint)
+    return partner(prefs, name, "ratings"), number
+
+
+def _bad_rating(given: str, problem: str, hint: str) -> InputError:
+    return InputError(problem, about=f"rating {given!r}", field="ratings", given=repr(given), hint=hint)
+
+
+def commitment(prefs: Preferences, given: str) -> tuple[str, str]:
+    """``NAME: what NAME will do``, as (owner, text)."""
+    name, sep, what = given.partition(":")
+    if not sep or not name.strip() or not what.strip():
+        raise InputError(
+            'expected "NAME: what NAME will do"',
+            about=f"commitment {given!r}",
+            field="commitments",
+            given=repr(given),
+            hint=f'for example "{prefs.couple.partners[0]}: plan Saturday\'s walk"',
+        )
+    return partner(prefs, name, "commitments"), checked_text(what, "commitments")
+
+
+def one_rating_each(ratings: Iterable[tuple[str, int]]) -> None:
+    seen = set()
+    for name, _ in ratings:
+        if name in seen:
+            raise InputError(f"{name} is given twice; one rating each", about="ratings", field="ratings")
+        seen.add(name)
