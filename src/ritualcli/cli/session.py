@@ -1,6 +1,6 @@
 """What every command starts from: the preferences file it was pointed at."""
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -46,7 +46,7 @@ class Session(NamedTuple):
             )
         return preferences.load(self.config, formats=self.formats())
 
-    def history(self, prefs: Preferences) -> "History":
+    def history(self, prefs: Preferences) -> History:
         """The couple's history, read once for the command; empty for the example couple."""
         from ..core import history
 

@@ -15,13 +15,13 @@ York spring-forward Sunday is 03:30 EDT. Every instance lasts exactly its
 duration in real time, even across a clock change.
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from .preferences import Preferences, Ritual, ritual_title
+from .preferences import Preferences, Ritual, ritual_noun
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -39,10 +39,6 @@ class Occurrence(NamedTuple):
     start: dt.datetime  # aware, in the couple's zone, the real wall clock
     end: dt.datetime
     slot: int  # 0-based count of this series' slots since its anchor, skipped ones included
-
-    @property
-    def title(self) -> str:
-        return ritual_title(self.ritual)
 
     @property
     def minutes(self) -> int:
@@ -99,7 +95,7 @@ def slot_index(ritual: Ritual, anchor: dt.date, day: dt.date) -> int:
     return (day.year - first.year) * 12 + day.month - first.month
 
 
-def to_aware(local: dt.datetime, zone: "ZoneInfo") -> dt.datetime:
+def to_aware(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """Wall-clock time -> the real instant, shown on the zone's real clock (RFC 5545)."""
     return local.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
@@ -173,7 +169,7 @@ def previous_occurrence(prefs: Preferences, kind: str, before: dt.date) -> Occur
 # --------------------------------------------------------------------------- clock changes
 
 
-def clock_issue(local: dt.datetime, zone: "ZoneInfo") -> str | None:
+def clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
     """'gap' if the wall time does not exist that day, 'overlap' if it happens twice."""
     first = local.replace(tzinfo=zone, fold=0)
     second = local.replace(tzinfo=zone, fold=1)
@@ -204,7 +200,7 @@ class ClockWarning(NamedTuple):
             f"the first one is used ({at})"
         )
         tip = f"; {self.suggestion.strftime('%H:%M')} is safe all year" if self.suggestion else ""
-        return f"warning: {self.ritual.title.lower()} at {hhmm} {what}{tip}"
+        return f"{ritual_noun(self.ritual.kind)} at {hhmm} {what}{tip}"
 
 
 def planned_dates(prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.date) -> list[dt.date]:
@@ -214,6 +210,12 @@ def planned_dates(prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.da
     """
     anchor = series_anchor(prefs)
     return [d for d in _dates(ritual, anchor, frm, until) if not prefs.skip.covers(d)]
+
+
+def clock_change_warnings(prefs: Preferences, start: dt.date, days: int = 366) -> list[str]:
+    """What to warn about: a ritual's time that a clock change skips or doubles in ``days`` from ``start``."""
+    found = clock_warnings(prefs, start, start + dt.timedelta(days=days))
+    return [w.message(prefs.couple.timezone) for w in found]
 
 
 def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[ClockWarning]:
@@ -230,7 +232,7 @@ def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[Clo
     return out
 
 
-def _safe_time(wanted: dt.time, days: list[dt.date], zone: "ZoneInfo") -> dt.time | None:
+def _safe_time(wanted: dt.time, days: list[dt.date], zone: ZoneInfo) -> dt.time | None:
     """The nearest half-hour time that is neither skipped nor doubled on any of ``days``."""
     base = wanted.hour * 60 + wanted.minute
     for step in range(1, 48):

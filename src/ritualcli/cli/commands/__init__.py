@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,17 @@ if TYPE_CHECKING:
 
 def session(ctx: typer.Context, config: Path | None) -> Session:
     """The command's own --config wins over the one given before the command name."""
-    # Imported here: every command module is loaded at start-up (and on each Tab
-    # completion), but only a command that runs needs the preferences machinery.
+    # Imported here: `ritual --help` and Tab completion load no command's module, but
+    # building one command's options does; only a command that runs needs preferences.
     from ..session import open_session
 
     root = ctx.find_root().obj
     return open_session(config if config is not None else root)
+
+
+def warn(warnings: Iterable[str]) -> None:
+    """What the core warns about, one line each on stderr (never on stdout: scripts read it)."""
+    from .. import output
+
+    for warning in warnings:
+        output.err(f"warning: {warning}")

@@ -52,8 +52,8 @@ def agenda(
     config: ConfigOption = None,
 ) -> None:
     """Print the Markdown agenda of a check-in or date night, or the repair agenda."""
-    # The core (and jinja2, inside it) loads only when this command runs, not on
-    # every start-up or Tab completion.
+    # The core (and jinja2, inside it) loads only when the command runs, not when
+    # its options are built (`ritual agenda --help`, Tab completion).
     from ...core import agenda as agendas
     from ...core import clock, paths
     from ...core.occurrence_finder import Absence, Look, find

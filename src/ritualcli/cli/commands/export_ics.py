@@ -11,7 +11,7 @@ import typer
 from ...core.errors import UsageError
 from .. import output
 from ..options import ConfigOption
-from . import session
+from . import session, warn
 
 
 def ics(
@@ -50,8 +50,7 @@ def ics(
     agenda. Ratings and notes never go into a calendar; with --agendas, each
     agenda carries the open commitments forward, as every agenda does.
     """
-    from ...core import calendar_file, clock
-    from .plan import warn_clock_changes
+    from ...core import calendar_file, clock, schedule
 
     if not 0 <= agendas <= 100:
         raise UsageError(f"--agendas {agendas}: give a number of occurrences from 0 to 100")
@@ -72,11 +71,10 @@ def ics(
     if export.events:
         # Over the years the file covers, from today: past dates need no warning.
         first = max(export.start, clock.today(prefs.zone))
-        warn_clock_changes(prefs, first, (export.end - first).days + 1)
-    for warning in export.warnings:
-        output.err(f"warning: {warning}")
+        warn(schedule.clock_change_warnings(prefs, first, (export.end - first).days + 1))
+    warn(export.warnings)
     if not export.events:
-        output.err("warning: no ritual is enabled; the calendar has no events")
+        warn(["no ritual is enabled; the calendar has no events"])
     if to_stdout:
         sys.stdout.buffer.write(export.data)
         sys.stdout.flush()
