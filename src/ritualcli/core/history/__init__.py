@@ -1,7 +1,8 @@
 """History of held and skipped check-ins and date nights: ratings, commitments, notes.
 
-Two parts: ``store`` reads, checks and writes ``history.toml`` (one ``[[entry]]``
-per occurrence); ``followthrough`` works out what that means for the next agenda
+``records`` are the values; ``store`` reads, checks and writes ``history.toml``
+(one ``[[entry]]`` per occurrence); ``draft`` checks what the couple types before
+it is recorded; ``followthrough`` works out what that means for the next agenda
 and for stats: open and kept commitments, check-ins not recorded yet, and when to
 suggest outside support. A command loads the history once (``load``) and passes
 the ``History`` value on: nothing here reads files behind its caller's back.
@@ -17,19 +18,8 @@ from .followthrough import (
     support_now,
     unrecorded,
 )
-from .store import (
-    MAX_TEXT,
-    Commitment,
-    Draft,
-    Entry,
-    History,
-    history_path,
-    load,
-    parse,
-    record,
-    render,
-    render_entry,
-)
+from .records import Commitment, Draft, Entry, History
+from .store import MAX_TEXT, history_path, load, parse, record, render, render_entry
 
 __all__ = [
     "MAX_TEXT",

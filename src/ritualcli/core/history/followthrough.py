@@ -17,7 +17,7 @@ from typing import NamedTuple
 from .. import schedule
 from ..preferences import Preferences
 from ..schedule import Occurrence
-from .store import History
+from .records import History
 
 # A long stretch without records is a break, not a backlog: an agenda names at
 # most this many check-ins whose commitments it could not know.

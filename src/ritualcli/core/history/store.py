@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from .. import filecheck, fsio, tomlwrite
 from ..errors import InputError, Remedy
 from ..preferences import RITUALS, ritual_noun
+from .records import Commitment, Draft, Entry, History
 
 FILE_NAME = "history.toml"
 FORMAT_VERSION = 1
@@ -35,62 +36,6 @@ _FIX_HINT = "fix the line(s) above by hand (history.toml is plain TOML); nothing
 _TOP_KEYS = ("version", "entry")
 _ENTRY_KEYS = ("ritual", "date", "status", "ratings", "commitments", "kept", "note", "reason", "unplanned")
 _COMMIT_KEYS = ("id", "owner", "text")
-
-
-# --------------------------------------------------------------------------- the records
-
-
-class Commitment(NamedTuple):
-    id: str
-    owner: str
-    text: str
-
-
-class Entry(NamedTuple):
-    """One occurrence, held or skipped, as the history file says it."""
-
-    ritual: str  # "checkin" | "date-night"
-    date: dt.date
-    status: str = "held"  # "held" | "skipped"
-    ratings: tuple[tuple[str, int], ...] = ()  # (partner, 1..10), in the order given
-    commitments: tuple[Commitment, ...] = ()
-    kept: tuple[str, ...] = ()  # ids of earlier commitments kept by now
-    note: str = ""  # private: only ever in history.toml
-    reason: str = ""  # why it was skipped, if they want to say
-    unplanned: bool = False  # held on a day the schedule had nothing
-
-    @property
-    def held(self) -> bool:
-        return self.status == "held"
-
-    def rating(self, partner: str) -> int | None:
-        return dict(self.ratings).get(partner)
-
-    @property
-    def key(self) -> tuple[dt.date, str]:
-        return (self.date, self.ritual)
-
-
-class History(NamedTuple):
-    """The couple's history as one value: a command loads it once and passes it on."""
-
-    path: Path | None = None  # None: no file (yet), or the example couple
-    in_file_order: tuple[Entry, ...] = ()
-    text: str = ""
-    entries: tuple[Entry, ...] = ()  # every entry, oldest first (check-in before date night on a day)
-
-    def find(self, ritual: str, date: dt.date) -> Entry | None:
-        for e in self.entries:
-            if e.ritual == ritual and e.date == date:
-                return e
-        return None
-
-    def commitments(self) -> list[tuple[Entry, Commitment]]:
-        return [(e, c) for e in self.entries for c in e.commitments]
-
-    def kept_on(self) -> dict[str, dt.date]:
-        """When each kept commitment was marked kept."""
-        return {cid: e.date for e in self.entries for cid in e.kept}
 
 
 def _history(path: Path | None, entries: Sequence[Entry], text: str) -> History:
@@ -309,20 +254,6 @@ def render_entry(e: Entry) -> str:
 
 def render(entries: Iterable[Entry]) -> str:
     return HEADER + "".join("\n" + render_entry(e) for e in entries)
-
-
-class Draft(NamedTuple):
-    """What `ritual done` / `ritual skip` want recorded; ids are given on recording."""
-
-    ritual: str
-    date: dt.date
-    status: str = "held"
-    ratings: tuple[tuple[str, int], ...] = ()
-    commitments: tuple[tuple[str, str], ...] = ()  # (owner, text)
-    kept: tuple[str, ...] = ()
-    note: str = ""
-    reason: str = ""
-    unplanned: bool = False
 
 
 def record(data_dir: Path, draft: Draft, *, replace_existing: bool = False) -> Entry:
