@@ -25,14 +25,14 @@ def flags(**by_field: str) -> Callable[[F], F]:
             try:
                 return command(*args, **kwargs)
             except InputError as exc:
-                raise as_typed(exc, by_field) from None
+                raise flagged(exc, by_field) from None
 
         return run  # type: ignore[return-value]
 
     return decorate
 
 
-def as_typed(exc: InputError, by_field: dict[str, str]) -> UsageError:
+def flagged(exc: InputError, by_field: dict[str, str]) -> UsageError:
     """The error as the command line says it: its flag in front, a remedy as its flag."""
     flag = by_field.get(exc.field or "")
     if flag is None:
