@@ -3,7 +3,7 @@
 # ruff: noqa
 # mypy: ignore-errors
 
-FINGERPRINT = '5d99db0a:101361-d2574614:55174-a31d1ac9:7060/6324cb32'
+FINGERPRINT = 'a995fc01:101359-d2574614:55174-a31d1ac9:7060/6324cb32'
 
 # id, title, why, exercise, sources, tags, origin, kind, path, minutes, prompts
 PRACTICES = (('safe-space',
@@ -1212,7 +1212,7 @@ IDEAS = (('cook-new-cuisine',
   ('spring', 'summer', 'autumn', 'winter'),
   False,
   (('Who is the better fort engineer?', 'light', ()),
-   ('What did you love doing on a rainy day as a child?', 'medium', ('family',)),
+   ('What did you love doing on a rainy day as a child?', 'medium', ()),
    ('Where do you feel safest in the world, and is it a place or a person?', 'deep', ()))),
  ('album-listening',
   'Listen to a whole album in the dark',
@@ -1793,7 +1793,7 @@ IDEAS = (('cook-new-cuisine',
   ('spring', 'summer', 'autumn', 'winter'),
   False,
   (('Which random book would you actually borrow?', 'light', ()),
-   ('What subject do you wish you had studied?', 'medium', ()),
+   ('What subject do you wish you had studied?', 'medium', ('work',)),
    ('What dream did you let go of that still tugs at you sometimes?', 'deep', ()))),
  ('bowling-night',
   'Bowling and arcade games',
