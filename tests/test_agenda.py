@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli.core import history
+from ritualcli.core import history, library
 
 WriteConfig = Callable[..., Path]
 BOX = re.compile(r"^#+ .*\((\d+) min\)$", re.M)
@@ -260,7 +260,7 @@ def test_few_free_outings_are_named_and_widening_suggested(cli: Invoke, write_co
 
 
 def test_repair_agenda_follows_the_steps(cli: Invoke, write_config: WriteConfig) -> None:
-    write_config(COUPLE + '[conversation]\noff_limits = ["trust"]\n')
+    write_config(COUPLE + '[conversation]\ndepth = "deep"\noff_limits = ["conflict"]\n')
     md = cli("agenda", "repair").stdout
     assert headings(md) == [
         "# Repair, after a hard conversation",
@@ -272,8 +272,12 @@ def test_repair_agenda_follows_the_steps(cli: Invoke, write_config: WriteConfig)
         "## Close",
     ]
     assert "couples therapist" in md
-    # `acknowledge` and `curiosity` are tagged "trust": ruled out, their steps stay without them.
-    assert "gently names that it has slipped" not in md
+    # The steps' practices still come (no practice is tagged "conflict" as a whole), but none
+    # of their prompts about a disagreement does.
+    assert "gently names that it has slipped" in md
+    lib = library.load()
+    ruled_out = [q.text for p in lib.practices for q in p.prompts if "conflict" in q.tags]
+    assert ruled_out and not [t for t in ruled_out if t in md]
     assert ends_with_safety_note(md)
     assert "not tied to a date" in cli("agenda", "repair", "--date", "2026-12-01", code=2).stderr
 

@@ -9,14 +9,34 @@ from typing import Any
 
 import pytest
 
-from ritualcli.core import library, library_check, templates_dir
+from ritualcli.core import library, library_check, templates_dir, vocabulary
 from ritualcli.core.errors import FileProblemsError
 from ritualcli.core.preferences import DEPTHS, PLACES
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = templates_dir.library_dir()
 FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = ROOT.parent / "shared" / "seeds"  # the articles the practices come from, beside the repo
+SOURCES_MD = templates_dir.content_root() / "SOURCES.md"
+# The articles the practices come from live beside the repository (or beside the folder of
+# work trees it is checked out in), not in it.
+_PLACES = (ROOT.parent / "shared" / "seeds", ROOT.parents[1] / "shared" / "seeds")
+SEEDS = next((d for d in _PLACES if d.is_dir()), _PLACES[0])
+
+
+def _raw(name: str) -> dict[str, Any]:
+    """A library file as TOML says it, before the loader fills or checks anything."""
+    return tomllib.loads((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def _sources_table() -> dict[str, tuple[set[str], set[str]]]:
+    """SOURCES.md's table of seeds: title -> (practice ids, repair step ids)."""
+    rows = re.findall(
+        r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \| .+? \| (.*?) \| (.*?) \|$", SOURCES_MD.read_text(), re.M
+    )
+    return {
+        title: ({i for i in ids.split(", ") if i}, {i for i in steps.split(", ") if i})
+        for title, ids, steps in rows
+    }
 
 
 @pytest.fixture(scope="module")
@@ -35,37 +55,136 @@ def test_every_practice_id_in_the_list_is_in_the_library(lib: library.Library) -
 
 def test_every_prompt_has_a_depth_and_tags_in_the_file() -> None:
     # Checked on the raw TOML: the loader would otherwise fill a default.
-    doc = tomllib.loads((TEMPLATES / "practices.toml").read_text(encoding="utf-8"))
-    for practice in doc["practice"]:
-        for prompt in practice["prompts"]:
-            assert prompt.get("depth") in DEPTHS, (practice["id"], prompt)
-            assert isinstance(prompt.get("tags"), list), (practice["id"], prompt)
+    entries = [*_raw("practices.toml")["practice"], *_raw("ideas.toml")["idea"], *_raw("repair.toml")["step"]]
+    for entry in entries:
+        for prompt in entry["prompts"]:
+            assert prompt.get("depth") in DEPTHS, (entry["id"], prompt)
+            assert isinstance(prompt.get("tags"), list), (entry["id"], prompt)
+            assert set(prompt["tags"]) <= set(vocabulary.TOPICS), (entry["id"], prompt)
+
+
+# The exercises write their minutes in words, up to the 15 a practice may take.
+NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+NUMBERS += ("eleven", "twelve", "thirteen", "fourteen", "fifteen")
+
+
+def test_every_practice_declares_its_minutes_kind_and_origin() -> None:
+    for practice in _raw("practices.toml")["practice"]:
+        assert isinstance(practice.get("minutes"), int) and 1 <= practice["minutes"] <= 15, practice["id"]
+        assert practice.get("kind") in vocabulary.KINDS, practice["id"]
+        assert isinstance(practice.get("origin"), str) and practice["origin"], practice["id"]
+        # The exercise tells the couple the same time it declares: "… About eight minutes."
+        said = re.findall(r"[Aa]bout (\w+) minutes", practice["exercise"])
+        assert said and NUMBERS.index(said[-1]) == practice["minutes"], (practice["id"], said)
+
+
+def test_every_idea_declares_when_it_works() -> None:
+    for idea in _raw("ideas.toml")["idea"]:
+        assert isinstance(idea.get("minutes"), int) and idea["minutes"] >= 30, idea["id"]
+        assert idea.get("when") and set(idea["when"]) <= set(vocabulary.TIMES_OF_DAY), idea["id"]
+        assert idea.get("seasons") and set(idea["seasons"]) <= set(vocabulary.SEASONS), idea["id"]
+        assert isinstance(idea.get("needs_phone"), bool), idea["id"]
+        assert set(idea["interests"]) <= set(vocabulary.INTERESTS), idea["id"]
+        assert set(idea["tags"]) <= set(vocabulary.AVOID), idea["id"]
 
 
 def test_practices_have_graded_prompts_an_exercise_and_a_source(lib: library.Library) -> None:
-    titles = set(
-        re.findall(
-            r"^\| `\d{3}_[0-9a-f]+\.txt` \| (.+?) \|",
-            (templates_dir.content_root() / "SOURCES.md").read_text(),
-            re.M,
-        )
-    )
-    assert len(titles) == 4
+    table = _sources_table()
+    assert len(table) == 4
     for p in lib.practices:
         assert len(p.prompts) >= 3, p.id
         assert {q.depth for q in p.prompts} == set(DEPTHS), p.id
-        assert p.why and p.exercise and p.title
-        assert p.sources and set(p.sources) <= titles, (p.id, p.sources)
+        assert p.why and p.exercise and p.title and p.origin
+        assert p.sources and set(p.sources) <= set(table), (p.id, p.sources)
+    for step in lib.repair:
+        assert set(step.sources) <= set(table), (step.id, step.sources)
+    # SOURCES.md lists, for each article, exactly the practices and steps that name it.
+    for title, (ids, steps) in table.items():
+        assert ids == {p.id for p in lib.practices if title in p.sources}, title
+        assert steps == {s.id for s in lib.repair if title in s.sources}, title
+
+
+def test_the_first_checkins_walk_the_foundation_path(lib: library.Library) -> None:
+    path = sorted((p for p in lib.practices if p.path), key=lambda p: p.path)
+    assert [p.id for p in path] == ["safe-space", "appreciation", "active-listening", "validation"]
+    assert {p.kind for p in path} == {"foundation"}
+    # The first month can always deal a prompt at each depth that is not about a disagreement.
+    for p in path:
+        for depth in DEPTHS:
+            assert [q for q in p.prompts if q.depth == depth and "conflict" not in q.tags], (p.id, depth)
+    # Conflict and repair practices exist, and are kept apart from the path by their kind.
+    kinds = {p.kind for p in lib.practices}
+    assert {"conflict", "repair", "connection"} <= kinds
+
+
+def test_no_focus_repeats_a_section_every_checkin_already_has(lib: library.Library) -> None:
+    """The ratings and the review of commitments are sections of their own (issue 13)."""
+    acknowledge, follow = lib.practice("acknowledge"), lib.practice("follow-through")
+    assert acknowledge is not None and follow is not None
+    assert not re.search(
+        r"1 to 10|1-10|scale", acknowledge.exercise + " ".join(q.text for q in acknowledge.prompts)
+    )
+    assert "last time's commitments" not in follow.exercise
+
+
+def test_the_repair_deck_stays_on_the_incident_in_order(lib: library.Library) -> None:
+    stages = [s.stage for s in lib.repair]
+    assert stages[0] == "pause" and stages == sorted(stages, key=list(vocabulary.REPAIR_STAGES).index)
+    assert [s for s in stages if s != "pause"][:3] == ["hear", "hear", "hear"]
+    pause = lib.repair[0]
+    assert pause.sources == () and "own addition" in pause.origin and "twenty minutes" in pause.guide
+    own = next(s for s in lib.repair if s.stage == "own")
+    assert "only if" in own.guide.lower()
+    deck = {q.text for s in lib.repair for q in s.prompts}
+    weekly = {q.text for p in lib.practices for q in p.prompts}
+    assert not deck & weekly  # nothing from the general decks right after a fight
+    for step in lib.repair:
+        if step.stage != "pause":  # a couple at depth "light" still gets a question in every step
+            assert [q for q in step.prompts if q.depth == "light" and not q.tags], step.id
+
+
+def test_every_word_of_each_vocabulary_is_used_and_documented(lib: library.Library) -> None:
+    prompts = [q for p in lib.practices for q in p.prompts] + [q for i in lib.ideas for q in i.prompts]
+    assert {t for q in prompts for t in q.tags} == set(vocabulary.TOPICS)
+    assert {t for i in lib.ideas for t in i.interests} == set(vocabulary.INTERESTS)
+    assert {t for i in lib.ideas for t in i.tags} == set(vocabulary.AVOID)
+    header = (TEMPLATES / "ideas.toml").read_text(encoding="utf-8").split("[[idea]]")[0]
+    for word in [*vocabulary.TOPICS, *vocabulary.INTERESTS, *vocabulary.AVOID]:
+        assert re.search(rf"\b{re.escape(word)}\b", header), word
+    for name in vocabulary.__dict__:
+        if name.isupper():
+            assert all(re.fullmatch(r"[a-z0-9-]+", w) for w in getattr(vocabulary, name)), name
 
 
 def test_idea_library_is_big_enough_and_well_tagged(lib: library.Library) -> None:
-    assert len(lib.ideas) >= 40
+    assert len(lib.ideas) >= 120
     assert {i.setting for i in lib.ideas} == set(PLACES)
+    assert sum(i.cost == 0 for i in lib.ideas) >= 40
     for i in lib.ideas:
         assert i.cost >= 0 and i.interests and i.description
-        # Prompts deepen in order: light first, never shallower than the one before.
+        # Prompts deepen in order: light first, never shallower than the one before, deep last.
         levels = [q.level for q in i.prompts]
-        assert len(levels) >= 2 and levels == sorted(levels) and levels[0] == 0, i.id
+        assert len(levels) >= 3 and levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2, i.id
+
+
+def test_every_slot_of_the_year_has_plenty_of_ideas(lib: library.Library) -> None:
+    """Weekly date nights rarely repeat: at least 15 ideas fit any time of day, any season,
+    within 2½ hours; the evening, when most dates are, has far more, also at home."""
+    for season in vocabulary.SEASONS:
+        for time in vocabulary.TIMES_OF_DAY:
+            fit = [i for i in lib.ideas if season in i.seasons and time in i.when and i.minutes <= 150]
+            assert len(fit) >= 15, (season, time, len(fit))
+        evening = [i for i in lib.ideas if season in i.seasons and "evening" in i.when and i.minutes <= 150]
+        assert len(evening) >= 60 and sum(i.setting == "home" for i in evening) >= 30, season
+
+
+def test_ideas_that_use_a_phone_say_so(lib: library.Library) -> None:
+    for i in lib.ideas:
+        mentions = re.search(r"\b(app|phones?|playlist)\b", i.description)
+        if i.needs_phone:
+            assert mentions, i.id  # the couple can see why the phone stays out
+        else:
+            assert not re.search(r"\b(app|playlist)\b", i.description), i.id
 
 
 def test_ids_are_unique(lib: library.Library) -> None:
@@ -75,23 +194,57 @@ def test_ids_are_unique(lib: library.Library) -> None:
     assert len(ideas) == len(set(ideas))
 
 
+def _copy_library(folder: Path, **replace: str) -> Path:
+    for name in library.LIBRARY_FILES:
+        (folder / name).write_text(
+            replace.get(name.split(".")[0], (TEMPLATES / name).read_text(encoding="utf-8"))
+        )
+    return folder
+
+
 def test_a_broken_library_names_the_file_and_entry(tmp_path: Path) -> None:
-    (tmp_path / "practices.toml").write_text(
+    practices = (
         '[[practice]]\nid = "x"\ntitle = "X"\nwhy = "w"\nexercise = "e"\nsources = ["S"]\n'
-        'prompts = [{ text = "a", depth = "shallow", tags = [] }, { text = "b", depth = "light", tags = [] },'
-        ' { text = "c", depth = "deep" }]\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "ideas.toml").write_text(
-        (TEMPLATES / "ideas.toml").read_text(encoding="utf-8"), encoding="utf-8"
+        'origin = "o"\nkind = "fondation"\nminutes = 90\ntags = ["exes"]\n'
+        'prompts = [{ text = "a", depth = "shallow", tags = [] }, { text = "b", depth = "light", tags = ["mony"] },'
+        ' { text = "c", depth = "deep" }]\n'
     )
     with pytest.raises(FileProblemsError) as info:
-        library.load(tmp_path)
+        library.load(_copy_library(tmp_path, practices=practices))
     err = info.value
     assert err.source == str(tmp_path / "practices.toml")
-    keys = {p.key for p in err.problems}
-    assert "practice[1].prompts[1].depth" in keys  # "shallow" is not a depth
-    assert "practice[1].prompts[3].tags" in keys  # tags missing
+    problems = {p.key: p.message for p in err.problems}
+    assert "practice[1].prompts[1].depth" in problems  # "shallow" is not a depth
+    assert "practice[1].prompts[3].tags" in problems  # tags missing
+    assert "'fondation' is not one of foundation" in problems["practice[1].kind"]
+    assert "1 to 60" in problems["practice[1].minutes"]
+    assert "unknown topic 'mony'; did you mean money?" in problems["practice[1].prompts[2].tags"]
+    assert "known: children, conflict" in problems["practice[1].tags"]  # "exes": no near word, the list
+
+
+def test_a_broken_idea_or_repair_step_names_the_field(tmp_path: Path) -> None:
+    idea = (TEMPLATES / "ideas.toml").read_text(encoding="utf-8")
+    first = idea.index("[[idea]]")
+    end = idea.index("[[idea]]", first + 1)
+    broken = idea[first:end].replace("needs_phone = false", 'needs_phone = "no"', 1)
+    broken = broken.replace('when = ["', 'when = ["night", "', 1).replace(
+        "seasons = [", 'seasons = ["winer", ', 1
+    )
+    broken = broken.replace('interests = ["', 'interests = ["board games", "', 1)
+    with pytest.raises(FileProblemsError) as info:
+        library.load(_copy_library(tmp_path, ideas=idea[:first] + broken))
+    problems = {p.key: p.message for p in info.value.problems}
+    assert set(problems) == {"idea[1].needs_phone", "idea[1].when", "idea[1].seasons", "idea[1].interests"}
+    assert "did you mean winter?" in problems["idea[1].seasons"]
+    assert "unknown time of day 'night'" in problems["idea[1].when"]
+
+    repair = (TEMPLATES / "repair.toml").read_text(encoding="utf-8")
+    steps = repair.split("[[step]]")
+    reordered = "[[step]]".join([steps[0], steps[1], steps[-1], *steps[2:-1]])  # plan before hear
+    with pytest.raises(FileProblemsError) as info:
+        library.load(_copy_library(tmp_path, repair=reordered))
+    assert info.value.source == str(tmp_path / "repair.toml")
+    assert "pause → hear → own → plan" in info.value.problems[0].message
 
 
 def _words(text: str) -> list[str]:
@@ -106,8 +259,11 @@ def test_content_is_in_the_projects_own_words(lib: library.Library) -> None:
     for seed in SEEDS.glob("*.txt"):
         w = _words(seed.read_text(encoding="utf-8"))
         grams |= {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
-    texts = [t for p in lib.practices for t in (p.title, p.why, p.exercise, *(q.text for q in p.prompts))]
-    texts += [t for i in lib.ideas for t in (i.description, *(q.text for q in i.prompts))]
+    texts = [
+        t for p in lib.practices for t in (p.title, p.origin, p.why, p.exercise, *(q.text for q in p.prompts))
+    ]
+    texts += [t for s in lib.repair for t in (s.title, s.origin, s.guide, *(q.text for q in s.prompts))]
+    texts += [t for i in lib.ideas for t in (i.title, i.description, *(q.text for q in i.prompts))]
     texts += [f.read_text(encoding="utf-8") for f in TEMPLATES.rglob("*.j2")]
     copied = []
     for text in texts:
@@ -134,7 +290,8 @@ def test_compiled_module_loads_the_checked_records() -> None:
     assert compiled is not None, "library_compiled.py did not load"
     assert compiled.practices == checked.practices
     assert compiled.ideas == checked.ideas
-    assert len(checked.practices) >= 17 and len(checked.ideas) >= 50
+    assert compiled.repair == checked.repair
+    assert len(checked.practices) >= 17 and len(checked.ideas) >= 120 and len(checked.repair) >= 5
 
 
 def _own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -142,7 +299,7 @@ def _own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import shutil
 
     folder = templates_dir.library_dir()
-    for name in (library.PRACTICES_FILE, library.IDEAS_FILE):
+    for name in library.LIBRARY_FILES:
         shutil.copy(folder / name, tmp_path / name)
     monkeypatch.setattr(library, "_builtin_dir", lambda: tmp_path)
     library._load.cache_clear()
@@ -180,14 +337,14 @@ def test_a_damaged_compiled_module_falls_back_to_the_toml(
     checked = library_check.checked(
         templates_dir.library_dir(), library.read_sources(templates_dir.library_dir())
     )
-    for name in ("FINGERPRINT", "PRACTICES", "IDEAS"):
+    for name in ("FINGERPRINT", "PRACTICES", "IDEAS", "REPAIR"):
         monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
     damage(library_compiled)
     fingerprint = library.fingerprint(library.read_sources(templates_dir.library_dir()))
     assert library._compiled(fingerprint) is None
     monkeypatch.setattr(library, "_load", library._load.__wrapped__)
     lib = library.load()
-    assert lib.practices == checked.practices and lib.ideas == checked.ideas
+    assert lib.practices == checked.practices and lib.ideas == checked.ideas and lib.repair == checked.repair
 
 
 @pytest.mark.parametrize(
@@ -221,3 +378,18 @@ def test_plan_works_with_a_damaged_compiled_module(tmp_path: Path, damage: Any) 
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "focus:" in proc.stdout and "idea:" in proc.stdout
+
+
+# American spellings the content must not use: the product writes British English.
+AMERICAN = (
+    r"\b(colors?|favorites?|flavors?|behaviors?|honors?|honored|neighbors?|centers?|armor|humor|savor\w*"
+    r"|realiz\w+|recogniz\w+|organiz\w+|apologiz\w+|criticiz\w+|analyz\w+|traveler|traveling|defense"
+    r"|gray|cozy|cozier|mom|vacation|pajamas|skeptic\w*|theater|jewelry|toward)\b"
+)
+
+
+def test_content_is_in_british_spelling() -> None:
+    texts = {name: (TEMPLATES / name).read_text(encoding="utf-8") for name in library.LIBRARY_FILES}
+    texts["SOURCES.md"] = SOURCES_MD.read_text(encoding="utf-8")
+    found = {name: sorted(set(re.findall(AMERICAN, text, re.I))) for name, text in texts.items()}
+    assert {name: words for name, words in found.items() if words} == {}

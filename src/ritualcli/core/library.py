@@ -1,4 +1,4 @@
-"""The practice and date-idea libraries (``templates/library/practices.toml``, ``ideas.toml``).
+"""The content libraries (``templates/library/``): practices, date ideas, the repair deck.
 
 Loaded once per process into immutable records, checked entry by entry
 (``library_check``), so a mistake in the shipped content is reported by file and
@@ -29,6 +29,8 @@ from .preferences import DEPTHS
 
 PRACTICES_FILE = "practices.toml"
 IDEAS_FILE = "ideas.toml"
+REPAIR_FILE = "repair.toml"
+LIBRARY_FILES = (PRACTICES_FILE, IDEAS_FILE, REPAIR_FILE)
 COMPILED_MODULE = Path(__file__).with_name("library_compiled.py")
 ENERGIES = ("low", "medium", "high")
 
@@ -49,7 +51,11 @@ class Practice(NamedTuple):
     why: str
     exercise: str
     sources: tuple[str, ...]  # titles of the seed articles (see SOURCES.md)
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # topics the whole practice touches (vocabulary.TOPICS); rules it out
+    origin: str  # the seed's idea it comes from, named in a few words
+    kind: str  # vocabulary.KINDS: foundation | connection | conflict | repair
+    path: int  # its place (1, 2, …) on the foundation path of the first check-ins; 0 = not on it
+    minutes: int  # what the exercise needs, both turns included
     prompts: tuple[Prompt, ...]
 
 
@@ -62,6 +68,10 @@ class Idea(NamedTuple):
     interests: tuple[str, ...]
     tags: tuple[str, ...]  # what a couple may avoid: crowds, alcohol, late-night…
     description: str
+    minutes: int  # the least time it needs
+    when: tuple[str, ...]  # vocabulary.TIMES_OF_DAY it works at
+    seasons: tuple[str, ...]  # vocabulary.SEASONS it works in
+    needs_phone: bool  # uses a phone (an app, its camera, a map): the phones-away note must allow it
     prompts: tuple[Prompt, ...]  # a few conversation starters, each deeper than the last
 
     @property
@@ -70,14 +80,30 @@ class Idea(NamedTuple):
         return frozenset(self.tags) | frozenset(self.interests)
 
 
+class RepairStep(NamedTuple):
+    """One step of the repair agenda, about the one incident (repair.toml), in order."""
+
+    id: str
+    stage: str  # vocabulary.REPAIR_STAGES: pause | hear | own | plan
+    title: str
+    origin: str  # the seed's idea it comes from, or that it is the project's own addition
+    guide: str  # what the two of you do in this step
+    minutes: int
+    sources: tuple[str, ...]  # titles of the seed articles; empty for the project's own addition
+    prompts: tuple[Prompt, ...]
+
+
 class Library:
     # A plain class, not a record: hashed by identity, so selection's caches key on
     # the loaded library without hashing every practice and idea on each call.
-    __slots__ = ("ideas", "practices")
+    __slots__ = ("ideas", "practices", "repair")
 
-    def __init__(self, practices: tuple[Practice, ...], ideas: tuple[Idea, ...]) -> None:
+    def __init__(
+        self, practices: tuple[Practice, ...], ideas: tuple[Idea, ...], repair: tuple[RepairStep, ...] = ()
+    ) -> None:
         self.practices = practices
         self.ideas = ideas
+        self.repair = repair
 
     def practice(self, practice_id: str) -> Practice | None:
         return next((p for p in self.practices if p.id == practice_id), None)
@@ -91,6 +117,7 @@ class Library:
         found = {t for p in self.practices for t in p.tags}
         found |= {t for p in self.practices for q in p.prompts for t in q.tags}
         found |= {t for i in self.ideas for q in i.prompts for t in q.tags}
+        found |= {t for s in self.repair for q in s.prompts for t in q.tags}
         return tuple(sorted(found))
 
 
@@ -118,7 +145,7 @@ def _load(directory: Path) -> Library:
 
 def read_sources(directory: Path) -> dict[str, bytes]:
     out = {}
-    for name in (PRACTICES_FILE, IDEAS_FILE):
+    for name in LIBRARY_FILES:
         path = directory / name
         try:
             out[name] = path.read_bytes()
@@ -133,7 +160,7 @@ def fingerprint(sources: Mapping[str, bytes]) -> str:
     Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
     """
     files = "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
-    fields = ",".join(Practice._fields + Idea._fields + Prompt._fields)
+    fields = ",".join(Practice._fields + Idea._fields + RepairStep._fields + Prompt._fields)
     return f"{files}/{zlib.crc32(fields.encode()):08x}"
 
 
@@ -147,12 +174,13 @@ def _compiled(expected: str) -> Library | None:
         return Library(
             practices=tuple(_record(Practice, p) for p in compiled.PRACTICES),
             ideas=tuple(_record(Idea, i) for i in compiled.IDEAS),
+            repair=tuple(_record(RepairStep, r) for r in compiled.REPAIR),
         )
     except Exception:  # missing or damaged in any way (even a SyntaxError): check the TOML instead
         return None
 
 
-R = TypeVar("R", Practice, Idea)
+R = TypeVar("R", Practice, Idea, RepairStep)
 
 
 def _record(kind: type[R], fields: tuple[Any, ...]) -> R:

@@ -14,27 +14,36 @@ from typing import Any, Protocol, TypeVar
 
 from . import templates_dir
 from .errors import FileProblemsError, Problem
+from .filecheck import with_suggestion
 from .library import (
     COMPILED_MODULE,
     ENERGIES,
     IDEAS_FILE,
     PRACTICES_FILE,
+    REPAIR_FILE,
     Idea,
     Library,
     Practice,
     Prompt,
+    RepairStep,
     fingerprint,
     read_sources,
 )
 from .preferences import DEPTHS, PLACES
+from .vocabulary import AVOID, INTERESTS, KINDS, REPAIR_STAGES, SEASONS, TIMES_OF_DAY, TOPICS
 
 
 def checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
     """The libraries from their TOML, every entry checked."""
     docs = {name: _parse(directory / name, data) for name, data in sources.items()}
+    practices = _read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice)
+    _check_path(directory / PRACTICES_FILE, practices)
+    repair = _read(directory / REPAIR_FILE, docs[REPAIR_FILE], "step", _repair_step)
+    _check_stages(directory / REPAIR_FILE, repair)
     return Library(
-        practices=_read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice),
+        practices=practices,
         ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
+        repair=repair,
     )
 
 
@@ -54,19 +63,20 @@ def compile_module(directory: Path) -> str:
     sources = read_sources(directory)
     lib = checked(directory, sources)  # refuses content that does not validate
 
-    def literal(records: tuple[Practice, ...] | tuple[Idea, ...]) -> str:
+    def literal(records: tuple[Practice, ...] | tuple[Idea, ...] | tuple[RepairStep, ...]) -> str:
         # Plain tuples, prompts (the last field) too: a record's repr would name its class.
         plain = tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
         return pprint.pformat(plain, width=110)
 
     return (
         '"""The practice and idea libraries, checked: made by `python -m ritualcli.library`."""\n'
-        "# Generated from templates/practices.toml and ideas.toml: edit those, then regenerate.\n"
+        "# Generated from templates/library/*.toml: edit those, then regenerate.\n"
         "# ruff: noqa\n"
         "# mypy: ignore-errors\n\n"
         f"FINGERPRINT = {fingerprint(sources)!r}\n\n"
         f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
-        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n"
+        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n\n"
+        f"# {', '.join(RepairStep._fields)}\nREPAIR = {literal(lib.repair)}\n"
     )
 
 
@@ -132,42 +142,132 @@ def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems)
     return tuple(v.strip() for v in value)
 
 
-def _prompt(raw: object, key: str, problems: _Problems, default_depth: str | None = None) -> Prompt | None:
-    if isinstance(raw, str) and default_depth is not None:
-        return Prompt(raw.strip(), default_depth, ())
+def _prompt(raw: object, key: str, problems: _Problems) -> Prompt | None:
     if not isinstance(raw, dict):
         problems.add(key, "expected a table with text, depth and tags")
         return None
     text = _text(raw, key, "text", problems)
-    depth = raw.get("depth", default_depth)
+    depth = raw.get("depth")
     if depth not in DEPTHS:
         problems.add(f"{key}.depth", f"{depth!r} is not one of {', '.join(DEPTHS)}")
         return None
-    if "tags" not in raw and default_depth is None:
+    if "tags" not in raw:
         problems.add(f"{key}.tags", "every prompt needs topic tags (an empty list if it touches none)")
-    tags = _strings(raw, key, "tags", problems)
+    tags = _words(raw, key, "tags", TOPICS, "topic", problems)
     return Prompt(text, depth, tags) if text else None
+
+
+def _prompts(entry: Mapping[str, Any], key: str, problems: _Problems, least: int) -> tuple[Prompt, ...]:
+    raw_prompts = entry.get("prompts", [])
+    if not isinstance(raw_prompts, list) or len(raw_prompts) < least:
+        problems.add(f"{key}.prompts", f"expected at least {least} prompts")
+        raw_prompts = raw_prompts if isinstance(raw_prompts, list) else []
+    prompts = [_prompt(p, f"{key}.prompts[{i}]", problems) for i, p in enumerate(raw_prompts, start=1)]
+    return tuple(p for p in prompts if p is not None)
+
+
+def _words(
+    entry: Mapping[str, Any],
+    key: str,
+    name: str,
+    vocabulary: Mapping[str, str],
+    what: str,
+    problems: _Problems,
+) -> tuple[str, ...]:
+    """An array of words from a fixed vocabulary: an unknown one names the closest and the list."""
+    words = _strings(entry, key, name, problems)
+    for word in words:
+        if word not in vocabulary:
+            message = with_suggestion(f"unknown {what} {word!r}", word, vocabulary)
+            problems.add(f"{key}.{name}", f"{message} (known: {', '.join(vocabulary)})")
+    if len(set(words)) != len(words):
+        problems.add(f"{key}.{name}", "lists a word twice")
+    return words
+
+
+def _minutes(entry: Mapping[str, Any], key: str, problems: _Problems, most: int) -> int:
+    value = entry.get("minutes")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        problems.add(f"{key}.minutes", f"expected a whole number of minutes, 1 to {most}")
+        return 0
+    return value
+
+
+def _choice(
+    entry: Mapping[str, Any], key: str, name: str, choices: Mapping[str, str], problems: _Problems
+) -> str:
+    value = entry.get(name)
+    if value not in choices:
+        problems.add(f"{key}.{name}", f"{value!r} is not one of {', '.join(choices)}")
+        return ""
+    return str(value)
 
 
 def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practice | None:
     before = len(problems.items)
-    raw_prompts = entry.get("prompts", [])
-    if not isinstance(raw_prompts, list) or len(raw_prompts) < 3:
-        problems.add(f"{key}.prompts", "a practice needs at least three prompts")
-        raw_prompts = raw_prompts if isinstance(raw_prompts, list) else []
-    prompts = [_prompt(p, f"{key}.prompts[{i}]", problems) for i, p in enumerate(raw_prompts, start=1)]
+    kind = _choice(entry, key, "kind", KINDS, problems)
+    path = entry.get("path", 0)
+    if isinstance(path, bool) or not isinstance(path, int) or path < 0:
+        problems.add(f"{key}.path", "expected a whole number: the place on the foundation path (1, 2, …)")
+        path = 0
+    elif (path > 0) != (kind == "foundation"):
+        problems.add(
+            f"{key}.path", "a foundation practice has a place on the path (path = 1, 2, …); no other does"
+        )
     practice = Practice(
         id=_text(entry, key, "id", problems),
         title=_text(entry, key, "title", problems),
         why=_text(entry, key, "why", problems),
         exercise=_text(entry, key, "exercise", problems),
         sources=_strings(entry, key, "sources", problems),
-        tags=_strings(entry, key, "tags", problems),
-        prompts=tuple(p for p in prompts if p is not None),
+        tags=_words(entry, key, "tags", TOPICS, "topic", problems),
+        origin=_text(entry, key, "origin", problems),
+        kind=kind,
+        path=path,
+        minutes=_minutes(entry, key, problems, most=60),
+        prompts=_prompts(entry, key, problems, least=3),
     )
     if not practice.sources:
         problems.add(f"{key}.sources", "name the seed article the practice comes from")
     return practice if len(problems.items) == before else None
+
+
+def _check_path(path: Path, practices: tuple[Practice, ...]) -> None:
+    """The foundation path is walked in order: its places are exactly 1, 2, … n."""
+    places = sorted(p.path for p in practices if p.path)
+    if places != list(range(1, len(places) + 1)):
+        raise FileProblemsError(
+            str(path),
+            [Problem("practice.path", f"the foundation path must be 1, 2, … with no gaps; found {places}")],
+        )
+
+
+def _repair_step(entry: Mapping[str, Any], key: str, problems: _Problems) -> RepairStep | None:
+    before = len(problems.items)
+    stage = _choice(entry, key, "stage", REPAIR_STAGES, problems)
+    step = RepairStep(
+        id=_text(entry, key, "id", problems),
+        stage=stage,
+        title=_text(entry, key, "title", problems),
+        origin=_text(entry, key, "origin", problems),
+        guide=_text(entry, key, "guide", problems),
+        minutes=_minutes(entry, key, problems, most=60),
+        sources=_strings(entry, key, "sources", problems),
+        # The pause rule is a rule, not a conversation: it may go without prompts.
+        prompts=_prompts(entry, key, problems, least=0 if stage == "pause" else 1),
+    )
+    return step if len(problems.items) == before else None
+
+
+def _check_stages(path: Path, steps: tuple[RepairStep, ...]) -> None:
+    """The repair steps come in the order of the stages: pause, hear, own, plan, each present."""
+    order = list(REPAIR_STAGES)
+    stages = [s.stage for s in steps]
+    if stages != sorted(stages, key=order.index) or set(stages) != set(order):
+        raise FileProblemsError(
+            str(path),
+            [Problem("step.stage", f"steps must go {' → '.join(order)}, each at least once; found {stages}")],
+        )
 
 
 def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | None:
@@ -182,27 +282,33 @@ def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | Non
     if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
         problems.add(f"{key}.cost", "expected a whole number, 0 or more")
         cost = 0
-    raw_prompts = entry.get("prompts", [])
-    if not isinstance(raw_prompts, list) or not raw_prompts:
-        problems.add(f"{key}.prompts", "expected conversation prompts")
-        raw_prompts = []
-    # Plain-string prompts are written to deepen in order: the first light, then
-    # medium, then deep, so `conversation.depth` can cut the list short.
-    prompts = [
-        _prompt(p, f"{key}.prompts[{i + 1}]", problems, DEPTHS[min(i, len(DEPTHS) - 1)])
-        for i, p in enumerate(raw_prompts)
-    ]
+    needs_phone = entry.get("needs_phone")
+    if not isinstance(needs_phone, bool):
+        problems.add(f"{key}.needs_phone", "expected true or false: does the idea use a phone?")
+    when = _words(entry, key, "when", TIMES_OF_DAY, "time of day", problems)
+    seasons = _words(entry, key, "seasons", SEASONS, "season", problems)
+    for name, words in (("when", when), ("seasons", seasons)):
+        if not words:
+            problems.add(f"{key}.{name}", "name at least one")
     idea = Idea(
         id=_text(entry, key, "id", problems),
         title=_text(entry, key, "title", problems),
         setting=str(setting),
         cost=cost,
         energy=str(energy),
-        interests=tuple(t.lower() for t in _strings(entry, key, "interests", problems)),
-        tags=tuple(t.lower() for t in _strings(entry, key, "tags", problems)),
+        interests=_words(entry, key, "interests", INTERESTS, "interest", problems),
+        tags=_words(entry, key, "tags", AVOID, "avoid tag", problems),
         description=_text(entry, key, "description", problems),
-        prompts=tuple(p for p in prompts if p is not None),
+        minutes=_minutes(entry, key, problems, most=24 * 60),
+        when=when,
+        seasons=seasons,
+        needs_phone=needs_phone is True,
+        prompts=_prompts(entry, key, problems, least=3),
     )
+    # Prompts climb: the first light, none shallower than the one before, every depth offered.
+    levels = [DEPTHS.index(q.depth) for q in idea.prompts]
+    if levels and (levels != sorted(levels) or set(levels) != set(range(len(DEPTHS)))):
+        problems.add(f"{key}.prompts", f"prompts must climb {' → '.join(DEPTHS)}, each depth at least once")
     return idea if len(problems.items) == before else None
 
 

@@ -1,0 +1,105 @@
+"""The hotline table (templates/library/hotlines.toml): complete, cited, and reachable from a time zone."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+import tomllib
+import zoneinfo
+from typing import Any
+
+import pytest
+
+from ritualcli.core import templates_dir
+
+TABLE: dict[str, Any] = tomllib.loads(
+    (templates_dir.library_dir() / "hotlines.toml").read_text(encoding="utf-8")
+)
+SOURCES = (templates_dir.content_root() / "SOURCES.md").read_text(encoding="utf-8")
+REQUIRED = {"US", "GB", "IE", "CA", "AU", "NZ", "DE", "FR", "ES", "IN"}
+SERVES = {"everyone", "women", "men", "LGBT+ people"}
+
+
+@functools.cache
+def _zone_tab() -> dict[str, str]:
+    """zone -> country code, as the tzdata package ships it (the rule the safety note uses)."""
+    text = (importlib.resources.files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return {row[2]: row[0] for row in rows}
+
+
+def _country(zone: str) -> str | None:
+    by_alias = {alias: code for code, aliases in TABLE["aliases"].items() for alias in aliases}
+    return _zone_tab().get(zone) or by_alias.get(zone)
+
+
+def _services() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for code, entry in TABLE["country"].items():
+        out.append((code, entry))
+        out += [(code, also) for also in entry.get("also", [])]
+    return out
+
+
+def test_every_required_country_has_a_service_and_an_emergency_number() -> None:
+    assert set(TABLE["country"]) >= REQUIRED
+    for code, entry in TABLE["country"].items():
+        assert entry["name"] and entry["emergency"] and entry["url"].startswith("https://"), code
+    for code, service in _services():
+        assert service["service"] and service["hours"], (code, service)
+        assert service.get("phone") or service.get("other"), (code, service)
+        assert service["serves"] in SERVES, (code, service)
+
+
+def _numbers(text: str) -> list[str]:
+    """Phone numbers and short codes in a text, digits only (a run of 3 or more digits, spaces and dashes)."""
+    return [
+        re.sub(r"\D", "", n) for n in re.findall(r"\d[\d -]{1,}\d", text) if len(re.sub(r"\D", "", n)) >= 3
+    ]
+
+
+def test_every_number_is_cited_in_sources_md() -> None:
+    cited = " ".join(_numbers(SOURCES))
+    for code, service in _services():
+        for field in ("phone", "other"):
+            for number in _numbers(service.get(field, "")):
+                assert number in cited, (code, service["service"], number)
+        for number in _numbers(TABLE["country"][code]["emergency"]):
+            assert number in cited, (code, "emergency", number)
+
+
+@pytest.mark.parametrize(
+    ("zone", "country"),
+    [
+        ("America/New_York", "US"),
+        ("US/Pacific", "US"),
+        ("Europe/London", "GB"),
+        ("Europe/Dublin", "IE"),
+        ("America/Toronto", "CA"),
+        ("Canada/Eastern", "CA"),
+        ("Australia/Perth", "AU"),
+        ("Pacific/Chatham", "NZ"),
+        ("Europe/Busingen", "DE"),
+        ("Europe/Paris", "FR"),
+        ("Atlantic/Canary", "ES"),
+        ("Asia/Calcutta", "IN"),
+        ("Asia/Kolkata", "IN"),
+    ],
+)
+def test_a_time_zone_names_its_country(zone: str, country: str) -> None:
+    assert _country(zone) == country
+
+
+def test_every_zone_of_a_listed_country_finds_it_and_aliases_are_real_zones() -> None:
+    tab = _zone_tab()
+    available = zoneinfo.available_timezones()
+    for code, aliases in TABLE["aliases"].items():
+        assert code in TABLE["country"], code
+        for alias in aliases:
+            assert alias in available and alias not in tab, alias
+    for code in REQUIRED:
+        assert [zone for zone, c in tab.items() if c == code], code  # zone.tab knows the country
+    for code, service in _services():
+        for zone in service.get("zones", []):
+            assert _country(zone) == code, (service["service"], zone)
