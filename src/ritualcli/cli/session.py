@@ -1,12 +1,12 @@
 """What every command starts from: the preferences file it was pointed at."""
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple
 
 from ..core import paths, preferences
-from ..core.errors import UsageError
+from ..core.errors import UsageError, WorkError
 from ..core.preferences import Preferences
 from . import output
 
@@ -32,7 +32,7 @@ class Session(NamedTuple):
                 "Run `ritual init` to create yours."
             )
             return preferences.example()
-        return preferences.load(self.config, formats=self.formats())
+        return self._read()
 
     def load_required(self, why: str) -> Preferences:
         """For commands that record or change things: the example couple will not do."""
@@ -41,7 +41,14 @@ class Session(NamedTuple):
                 f"no preferences file at {self.config}: {why}",
                 hint="run `ritual init` first (or pass --config PATH)",
             )
-        return preferences.load(self.config, formats=self.formats())
+        return self._read()
+
+    def _read(self) -> Preferences:
+        try:
+            return preferences.load(self.config, formats=self.formats())
+        except WorkError as exc:  # a folder, a pipe, no permission: the path is wrong, not the file
+            exc.hint = exc.hint or "point --config (or RITUAL_CONFIG) at your preferences file"
+            raise
 
 
 def open_session(config: Path | None) -> Session:
