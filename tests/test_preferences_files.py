@@ -14,7 +14,9 @@ import pytest
 from conftest import COUPLE, Invoke
 from ritualcli.cli import output
 from ritualcli.core import preferences
+from ritualcli.core.preferences import reference
 
+README = Path(__file__).resolve().parents[1] / "README.md"
 EVERY_KEY = [(s.table, s.key) for s in preferences.SETTINGS]
 
 
@@ -99,3 +101,20 @@ def test_config_edit_on_a_file_that_is_not_utf8_lets_you_fix_it(
     assert "is not UTF-8 text" in r.stderr and "Traceback" not in r.stderr
     cli("config", "edit", env={"EDITOR": "sed -i $d"})  # drop the bad line: saved
     assert preferences.load(path).couple.partners == ("Alex", "Sam")
+
+
+def test_readme_key_table_is_made_from_the_declarations() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert reference.in_readme(text) == text, (
+        "the README's table of settings is out of date: "
+        "run `python -m ritualcli.core.preferences.reference README.md`"
+    )
+    for setting in preferences.SETTINGS:
+        assert f"| `{setting.dotted}` |" in text
+
+
+def test_readme_example_file_is_valid() -> None:
+    section = README.read_text(encoding="utf-8").split("## The preferences file", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    prefs = preferences.parse_bytes(example.encode())
+    assert prefs.checkin.duration == 60  # as its comment says
