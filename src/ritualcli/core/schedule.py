@@ -15,8 +15,6 @@ York spring-forward Sunday is 03:30 EDT. Every instance lasts exactly its
 duration in real time, even across a clock change.
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
-
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple

@@ -96,7 +96,7 @@ def _when(
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("couple", "partners", checks.partners, REQUIRED, "two or more names, unique"),
+    Setting("couple", "partners", checks.partners, REQUIRED, 'two or more names, unique, e.g. ["Alex", "Sam"]'),
     Setting("couple", "timezone", checks.zone, Computed(lambda _: local_zone_name(), "this machine's"), "IANA time zone, e.g. Europe/Berlin"),
     Setting("couple", "start", checks.date, None, "nothing is planned before this date"),
     Setting("checkin", "enabled", checks.boolean, True, "false: no check-ins"),
