@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -140,16 +141,16 @@ def test_unreadable_file_is_exit_1(
 ) -> None:
     # Tests run as root in CI, where chmod 0 does not stop reads: fake the OS's answer.
     path = write_config(COUPLE)
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == path:
+    def refuse(name: object, *args: object, **kwargs: object) -> int:
+        if Path(str(name)) == path:
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refuse)
     r = cli("plan", code=1)
-    assert f"cannot read preferences {path}: permission denied" in r.stderr
+    assert f"cannot read preferences file {path}: Permission denied" in r.stderr
 
 
 # ------------------------------------------------------------------ init

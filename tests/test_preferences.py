@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
+from conftest import Invoke
 from ritualcli.core import preferences
 from ritualcli.core.errors import FileProblemsError, WorkError
 
@@ -122,7 +124,7 @@ def test_unknown_table_and_missing_partners() -> None:
 
 def test_unknown_checkin_format_suggests() -> None:
     found = "\n".join(problems(MINIMAL + '[checkin]\nformat = "weekley"\n'))
-    assert "did you mean 'weekly'?" in found
+    assert "did you mean weekly? (available: quick, state-of-the-union, weekly)" in found
 
 
 def test_wrong_schema_version() -> None:
@@ -146,3 +148,33 @@ def test_local_zone_default_is_a_real_zone(monkeypatch: pytest.MonkeyPatch) -> N
     assert preferences.local_zone_name() == "Asia/Kolkata"
     monkeypatch.setenv("TZ", "Nowhere/Land")
     assert preferences.check_zone(preferences.local_zone_name())
+
+
+def test_each_bad_item_of_a_list_is_its_own_problem() -> None:
+    found = problems(
+        MINIMAL + "[skip]\ndates = [2027-01-01, 1800-01-01, 2027-02-03T10:00:00]\n"
+        'ranges = [{ from = 2027-07-01, too = 2027-07-14 }, { from = 2027-08-01, to = "soon" }]\n'
+    )
+    assert found == [
+        "/x/ritual.toml:5: skip.dates: 1800-01-01 is out of range: use a date from 1900 to 9000",
+        "/x/ritual.toml:5: skip.dates: expected a date (YYYY-MM-DD), got a date-time",
+        "/x/ritual.toml:6: skip.ranges: item 1: unknown key 'too'; did you mean to? (allowed: from, to, note)",
+        "/x/ritual.toml:6: skip.ranges: item 2: 'soon' is not a date: use YYYY-MM-DD",
+    ]
+
+
+def test_partners_report_every_problem_of_the_list() -> None:
+    found = problems('[couple]\npartners = ["Alex", "alex", "Sam\\tS", ""]\n')
+    assert [m.split("couple.partners: ")[1] for m in found] == [
+        "'alex' appears twice (as 'Alex'): names must be unique",
+        "'Sam\\tS' contains a control character",
+        "a name is empty",
+    ]
+
+
+def test_a_fifo_at_the_preferences_path_is_refused_without_waiting(cli: Invoke, tmp_path: Path) -> None:
+    fifo = tmp_path / "ritual.toml"
+    os.mkfifo(fifo)
+    r = cli("plan", "--config", str(fifo), code=1)
+    assert f"cannot read preferences file {fifo}: it is a named pipe (FIFO), not a regular file" in r.stderr
+    assert "--config" in r.stderr  # the hint: the path is what is wrong

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core import paths, preferences
-from ..core.errors import UsageError
+from ..core.errors import UsageError, WorkError
 from ..core.preferences import Preferences
 from . import output
 
@@ -35,7 +35,7 @@ class Session(NamedTuple):
                 "Run `ritual init` to create yours."
             )
             return preferences.example()
-        return preferences.load(self.config, formats=self.formats())
+        return self._read()
 
     def load_required(self, why: str) -> Preferences:
         """For commands that record or change things: the example couple will not do."""
@@ -44,7 +44,14 @@ class Session(NamedTuple):
                 f"no preferences file at {self.config}: {why}",
                 hint="run `ritual init` first (or pass --config PATH)",
             )
-        return preferences.load(self.config, formats=self.formats())
+        return self._read()
+
+    def _read(self) -> Preferences:
+        try:
+            return preferences.load(self.config, formats=self.formats())
+        except WorkError as exc:  # a folder, a pipe, no permission: the path is wrong, not the file
+            exc.hint = exc.hint or "point --config (or RITUAL_CONFIG) at your preferences file"
+            raise
 
     def history(self, prefs: Preferences) -> History:
         """The couple's history, read once for the command; empty for the example couple."""

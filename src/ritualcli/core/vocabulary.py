@@ -63,6 +63,25 @@ AVOID = {
     "water": "in or on the water",
 }
 
+# Words a couple may have used before the vocabulary was fixed, or reach for first:
+# never accepted (one word, one meaning), but the error suggests the word to use.
+ALIASES = {
+    "kids": "children",
+    "parenting": "children",
+    "exes": "past-relationships",
+    "ex": "past-relationships",
+    "past": "past-relationships",
+    "finances": "money",
+    "jobs": "work",
+    "career": "work",
+    "body": "health",
+    "parents": "family",
+    "touch": "intimacy",
+    "drinking": "alcohol",
+    "films": "movies",
+    "board-games": "games",
+}
+
 # What kind of work a practice does; the first check-ins use foundation only.
 KINDS = {
     "foundation": "the ground every other practice stands on; walked in order in the first check-ins",

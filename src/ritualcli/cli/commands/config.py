@@ -44,8 +44,6 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print the effective settings: your file with every default filled in."""
-    # Imports inside the commands: this module loads on every start, and only
-    # `config show/validate/edit` need the preferences writer, the clock or an editor.
     from ...core import preferences
 
     prefs = session(ctx, config).load()
@@ -90,7 +88,7 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
-    from ...core import fsio, preferences
+    from ...core import filecheck, fsio, preferences
 
     sess = session(ctx, config)
     path = sess.config
@@ -99,7 +97,8 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise WorkError("no editor: set $EDITOR (or $VISUAL)", hint="e.g. EDITOR=nano ritual config edit")
-    original = fsio.read_text(path, "preferences file").encode("utf-8") if path.is_file() else b""
+    # As it is, even if it is not UTF-8 or not valid: the edit is how a person fixes that.
+    original = filecheck.read_bytes(path, preferences.KIND, preferences.MAX_FILE_BYTES)
     draft = path.with_name(path.name + ".rejected")
     if not draft.exists():
         fsio.write_bytes_atomic(draft, original)

@@ -1,12 +1,20 @@
-"""`ritual init`: write the couple's preferences file."""
+"""`ritual init`: write the couple's preferences file.
+
+The file holds what the couple chose (the flags given, or every answer at the
+terminal) and nothing more: each other key is written as a comment with the value
+it takes, so a default stays a default (the check-in's length follows its format).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ...core.errors import FileProblemsError, UsageError
+from ...core.preferences import SCHEMA
+from ...core.preferences.writing import plain
 from .. import output
 from ..options import ConfigOption
 from . import session
@@ -16,8 +24,16 @@ if TYPE_CHECKING:
 
 HEADER = (
     "ritual preferences (schema version 1). Edit freely; `ritual config validate` checks it.\n"
+    "A key written as a comment takes the value shown; remove the # to choose another.\n"
     "Private: this file is readable by you alone (mode 0600)."
 )
+
+
+def _default(dotted: str) -> str:
+    """A setting's default as the flag's help shows it."""
+    table, _, key = dotted.partition(".")
+    value = plain(SCHEMA[table][key].default)
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def init(
@@ -37,20 +53,44 @@ def init(
             show_default=False,
         ),
     ] = None,
-    checkin_day: Annotated[str, typer.Option(help="Check-in weekday.")] = "sunday",
-    checkin_time: Annotated[str, typer.Option(help="Check-in time, HH:MM.")] = "19:00",
-    date_cadence: Annotated[str, typer.Option(help="Date nights: weekly, biweekly or monthly.")] = "monthly",
-    date_day: Annotated[str, typer.Option(help="Date-night weekday.")] = "friday",
-    date_time: Annotated[str, typer.Option(help="Date-night time, HH:MM.")] = "19:30",
-    budget: Annotated[int, typer.Option(help="Most a date may cost (0 = free only).", min=0)] = 60,
+    checkin_day: Annotated[
+        str | None, typer.Option(help=f"Check-in weekday [default: {_default('checkin.day')}]")
+    ] = None,
+    checkin_time: Annotated[
+        str | None, typer.Option(help=f"Check-in time, HH:MM [default: {_default('checkin.time')}]")
+    ] = None,
+    date_cadence: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Date nights: weekly, biweekly or monthly [default: {_default('date_night.cadence')}]"
+        ),
+    ] = None,
+    date_day: Annotated[
+        str | None, typer.Option(help=f"Date-night weekday [default: {_default('date_night.day')}]")
+    ] = None,
+    date_time: Annotated[
+        str | None, typer.Option(help=f"Date-night time, HH:MM [default: {_default('date_night.time')}]")
+    ] = None,
+    budget: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Most a date may cost, 0 = free only [default: {_default('date_night.budget')}]", min=0
+        ),
+    ] = None,
     interest: Annotated[
         list[str] | None,
-        typer.Option("--interest", help="Something you enjoy together; repeatable.", show_default=False),
+        typer.Option(
+            "--interest",
+            help="Something you enjoy together (e.g. cooking, music); repeatable.",
+            show_default=False,
+        ),
     ] = None,
     off_limits: Annotated[
         list[str] | None,
         typer.Option(
-            "--off-limits", help="A topic tag never to prompt (e.g. in-laws); repeatable.", show_default=False
+            "--off-limits",
+            help="A topic tag never to prompt (e.g. in-laws, money); repeatable.",
+            show_default=False,
         ),
     ] = None,
     yes: Annotated[
@@ -64,10 +104,11 @@ def init(
     """Create your preferences file: asks a few questions, or takes flags with --yes.
 
     Never overwrites an existing file without --force, and never waits for input
-    when there is no terminal.
+    when there is no terminal. The file holds only what you chose.
     """
-    # Imported here: this module loads on every start, and only `init` writes a file.
-    from ...core import fsio, preferences
+    from zoneinfo import ZoneInfo
+
+    from ...core import clock, fsio, preferences
 
     sess = session(ctx, config)
     path = sess.config
@@ -78,18 +119,22 @@ def init(
             f"{path} already exists",
             hint="edit it with `ritual config edit`, or pass --force to replace it (a .bak is kept)",
         )
-    answers = {
-        "partners": list(partner or []),
-        "timezone": timezone or preferences.local_zone_name(),
-        "checkin_day": checkin_day,
-        "checkin_time": checkin_time,
-        "date_cadence": date_cadence,
-        "date_day": date_day,
-        "date_time": date_time,
-        "budget": budget,
-        "interests": list(interest or []),
-        "off_limits": list(off_limits or []),
+    zone = _zone(timezone or preferences.local_zone_name())
+    given = {
+        "couple.partners": list(partner or []),
+        "couple.timezone": zone,
+        # Anchors a biweekly rhythm and the calendar: today, where the couple lives.
+        "couple.start": clock.today(ZoneInfo(zone)),
+        "checkin.day": checkin_day,
+        "checkin.time": checkin_time,
+        "date_night.cadence": date_cadence,
+        "date_night.day": date_day,
+        "date_night.time": date_time,
+        "date_night.budget": budget,
+        "date_night.interests": list(interest or []) or None,
+        "conversation.off_limits": list(off_limits or []) or None,
     }
+    chosen = {key: value for key, value in given.items() if value is not None}
     if not yes:
         if not output.stdin_is_terminal():
             raise UsageError(
@@ -97,9 +142,9 @@ def init(
                 hint="run `ritual init --yes --partner NAME --partner NAME [--timezone Area/City]` "
                 "(see `ritual init --help` for the other flags)",
             )
-        _ask(answers)
-    prefs = _build(answers, sess.formats())
-    text = preferences.to_toml(prefs, header=HEADER)
+        _ask(chosen, sess.formats())
+    prefs = _build(chosen, sess.formats())
+    text = preferences.to_toml(prefs, header=HEADER, only=chosen.keys())
     if not yes:
         output.out("")
         output.out(text)
@@ -114,37 +159,29 @@ def init(
     output.err("next: `ritual plan` to see what is coming, `ritual export ics` for your calendar")
 
 
-def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
-    """Answers -> validated preferences, through the same validator as the file."""
-    from zoneinfo import ZoneInfo
-
-    from ...core import clock, preferences
+def _zone(name: str) -> str:
     from ...core.preferences import check_zone
 
     try:
-        zone = check_zone(str(a["timezone"]))
+        return check_zone(name.strip())
     except ValueError as exc:
         raise UsageError(f"--timezone: {exc}") from None
-    partners = a["partners"]
-    assert isinstance(partners, list)
+
+
+def _build(chosen: dict[str, Any], formats: tuple[str, ...]) -> Preferences:
+    """The chosen values -> validated preferences, through the same checks as the file."""
+    from ...core import preferences
+
+    partners = chosen["couple.partners"]
     if len(partners) < 2:
         raise UsageError(
             f"give at least two partners (got {len(partners)})",
             hint="repeat the flag: --partner Alex --partner Sam",
         )
-    doc = {
-        "version": 1,
-        "couple": {"partners": partners, "timezone": zone, "start": clock.today(ZoneInfo(zone))},
-        "checkin": {"day": a["checkin_day"], "time": a["checkin_time"]},
-        "date_night": {
-            "cadence": a["date_cadence"],
-            "day": a["date_day"],
-            "time": a["date_time"],
-            "budget": a["budget"],
-            "interests": a["interests"],
-        },
-        "conversation": {"off_limits": a["off_limits"]},
-    }
+    doc: dict[str, dict[str, Any]] = {}
+    for dotted, value in chosen.items():
+        table, _, key = dotted.partition(".")
+        doc.setdefault(table, {})[key] = value
     try:
         return preferences.from_mapping(doc, source=None, formats=formats)
     except FileProblemsError as exc:
@@ -156,6 +193,7 @@ def _build(a: dict[str, object], formats: tuple[str, ...]) -> Preferences:
 # Which flag of `init` sets each key, for messages about a bad value.
 _FLAGS = {
     "couple.partners": "--partner",
+    "couple.timezone": "--timezone",
     "checkin.day": "--checkin-day",
     "checkin.time": "--checkin-time",
     "date_night.cadence": "--date-cadence",
@@ -167,62 +205,61 @@ _FLAGS = {
 }
 
 
-def _ask(a: dict[str, object]) -> None:
-    """Ask each question at the terminal, re-asking until the answer is valid."""
-    from ...core.preferences import CADENCES, WEEKDAYS, check_zone, parse_time
+def _words(text: str) -> list[str]:
+    return [t.strip().lower() for t in text.split(",") if t.strip()]
 
-    def ask(question: str, default: str, check: object = None) -> str:
+
+def _number(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) <= 9):
+        raise ValueError("a whole number, 0 or more")
+    return int(text)
+
+
+# What `init` asks at a terminal: the key, the question, and how an answer becomes a value.
+_QUESTIONS: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("couple.timezone", "Time zone (IANA, e.g. Europe/Berlin)", str),
+    ("checkin.day", "Check-in day", str),
+    ("checkin.time", "Check-in time (HH:MM)", str),
+    ("date_night.cadence", "Date nights: weekly, biweekly or monthly", str),
+    ("date_night.day", "Date-night day", str),
+    ("date_night.time", "Date-night time (HH:MM)", str),
+    ("date_night.budget", "Most a date may cost (0 = free only)", _number),
+    ("date_night.interests", "Interests, comma-separated (e.g. cooking, music)", _words),
+    ("conversation.off_limits", "Topics never to bring up, comma-separated (e.g. in-laws)", _words),
+)
+
+
+def _ask(chosen: dict[str, Any], formats: tuple[str, ...]) -> None:
+    """Ask each question at the terminal, re-asking until the answer is valid; every
+    answer counts as chosen (the couple saw the default and kept it)."""
+    from ...core.preferences import check_name, check_value, name_key
+
+    names = list(chosen["couple.partners"])
+    while len(names) < 2:
+        answer = str(typer.prompt(f"Partner {len(names) + 1}'s name"))
+        try:
+            name = check_name(answer)
+        except ValueError as exc:
+            output.err(f"  {exc}")
+            continue
+        if name_key(name) in {name_key(n) for n in names}:
+            output.err(f"  {name!r} is already given: a different name, please")
+            continue
+        names.append(name)
+    chosen["couple.partners"] = names
+    for dotted, question, convert in _QUESTIONS:
+        current = plain(chosen[dotted]) if dotted in chosen else None
+        if current is None:
+            current = _default(dotted)
+        elif isinstance(current, list):
+            current = ", ".join(map(str, current))
         while True:
-            answer = str(typer.prompt(question, default=default)).strip()
+            answer = str(typer.prompt(question, default=str(current))).strip()
             try:
-                if callable(check):
-                    check(answer)
-                return answer
+                value = convert(answer)
+                check_value(dotted, value, formats=formats)
             except ValueError as exc:
                 output.err(f"  {exc}")
-
-    def one_of(options: tuple[str, ...]) -> object:
-        def check(value: str) -> None:
-            if value.lower() not in options:
-                raise ValueError(f"choose one of: {', '.join(options)}")
-
-        return check
-
-    names = list(a["partners"]) if isinstance(a["partners"], list) else []
-    while len(names) < 2:
-        name = typer.prompt(f"Partner {len(names) + 1}'s name").strip()
-        if name and name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
-        else:
-            output.err("  a name that is not empty and not already given, please")
-    a["partners"] = names
-    a["timezone"] = ask("Time zone (IANA, e.g. Europe/Berlin)", str(a["timezone"]), check_zone)
-    a["checkin_day"] = ask("Check-in day", str(a["checkin_day"]), one_of(WEEKDAYS)).lower()
-    a["checkin_time"] = ask("Check-in time (HH:MM)", str(a["checkin_time"]), parse_time)
-    a["date_cadence"] = ask(
-        "Date nights: weekly, biweekly or monthly", str(a["date_cadence"]), one_of(CADENCES)
-    ).lower()
-    a["date_day"] = ask("Date-night day", str(a["date_day"]), one_of(WEEKDAYS)).lower()
-    a["date_time"] = ask("Date-night time (HH:MM)", str(a["date_time"]), parse_time)
-
-    def whole(value: str) -> None:
-        if not value.isdigit():
-            raise ValueError("a whole number, 0 or more")
-
-    a["budget"] = int(ask("Most a date may cost (0 = free only)", str(a["budget"]), whole))
-    a["interests"] = _split(
-        ask(
-            "Interests, comma-separated (e.g. cooking, music)",
-            ", ".join(a["interests"]) if isinstance(a["interests"], list) else "",
-        )
-    )
-    a["off_limits"] = _split(
-        ask(
-            "Topics never to bring up, comma-separated (e.g. in-laws)",
-            ", ".join(a["off_limits"]) if isinstance(a["off_limits"], list) else "",
-        )
-    )
-
-
-def _split(text: str) -> list[str]:
-    return [t.strip().lower() for t in text.split(",") if t.strip()]
+                continue
+            chosen[dotted] = value
+            break
