@@ -84,5 +84,7 @@ def ics(
     what = f"{export.events} recurring event{'s' if export.events != 1 else ''}"
     if export.overrides:
         what += f", {export.overrides} with their own agenda"
+    if export.cancelled:
+        what += f", {export.cancelled} cancelled"
     verb = "wrote" if changed else "unchanged"
     output.out(f"{verb} {path.resolve()} ({what}, from {export.start})")
