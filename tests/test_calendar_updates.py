@@ -194,6 +194,8 @@ def test_agendas_no_longer_asked_for_are_restated_without_them_while_ahead(
     for event in restated:
         assert str(event["DESCRIPTION"]) == str(masters(plain)[str(event["UID"])]["DESCRIPTION"])
     assert expand_python(plain, "2026-11-23", 104) == plan_rows(cli, "2026-11-23", 104)
+    said = cli("export", "ics", "--out", str(tmp_path / "rituals.ics")).stdout
+    assert said.startswith("unchanged") and "(2 recurring events, from 2026-11-29)" in said
     # Once their dates have passed there is nothing left to take back: they are forgotten.
     monkeypatch.setenv("RITUAL_TODAY", "2026-12-20")
     later = export()

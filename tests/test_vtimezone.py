@@ -350,8 +350,13 @@ GMT_ZONES = (
 
 def _vobject_starts(tzname: str, span: tuple[dt.date, dt.date]) -> list[dt.datetime]:
     """Sunday 19:00 instances as vobject computes them, after a round trip through
-    vobject's own serializer: what a vobject-based server stores and expands."""
-    text = _calendar(tzname, span, days=SUNDAYS).decode()
+    vobject's own serializer: what a vobject-based server stores and expands.
+
+    vobject keeps the first VTIMEZONE it reads for a TZID for the rest of the
+    process; each calendar gets a TZID of its own, or the first span read for a
+    zone would stand for every later one.
+    """
+    text = _calendar(tzname, span, CUSTOM_TZID, days=SUNDAYS).decode()
     stored = vobject.readOne(vobject.readOne(text).serialize())
     return [start.astimezone(dt.UTC) for start in stored.vevent.getrruleset(addRDate=True)]
 

@@ -71,6 +71,7 @@ class Instance(NamedTuple):
     start: dt.datetime  # naive local wall time, as the RRULE made it
     summary: str
     description: str
+    agenda: bool = False  # its own agenda (else: restated as the series says, or cancelled)
     cancelled: bool = False
 
 
@@ -196,7 +197,7 @@ def build(
     # The example couple has no state: its calendar begins at its couple.start.
     new_state = state if prefs.is_example else CalendarState(install, state.anchor or today, tuple(kept))
     cancelled = sum(spec.cancelled for spec, _, _ in versions)
-    overrides = sum(1 for spec, _, _ in versions for i in spec.instances if i.description and not i.cancelled)
+    overrides = sum(i.agenda for spec, _, _ in versions for i in spec.instances)
     return Export(
         cal.to_ical(),
         new_state,
@@ -286,7 +287,7 @@ def _with_agenda(
     # ratings drive stays out; commitments carry over as in every agenda.
     text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir, shared=True)
     description = calendar_text.plain(text) + "\n\n" + calendar_text.pointer(occ.ritual, occ.date)
-    return Instance(dt.datetime.combine(occ.date, ritual.time), summary, description)
+    return Instance(dt.datetime.combine(occ.date, ritual.time), summary, description, agenda=True)
 
 
 def _next_occurrences(prefs: Preferences, today: dt.date, n: int) -> list[schedule.Occurrence]:

@@ -152,11 +152,11 @@ def parse(text: str, source: str) -> CalendarState:
     for key in doc:
         if key not in allowed:
             check.unknown(key, allowed)
-    install = _text(check, "install", doc.get("install"), _INSTALL, "the hexadecimal id ritual wrote")
     anchor = _date(check, "anchor", doc.get("anchor"))
     if version == 1:
         state = _version_1(check, doc, anchor)
     else:
+        install = _text(check, "install", doc.get("install"), _INSTALL, "the hexadecimal id ritual wrote")
         series = doc.get("series", [])
         if not isinstance(series, list):
             check.add("series", "expected [[series]] tables")
