@@ -43,12 +43,14 @@ def ics(
 
     Times are your zone's wall clock before and after every clock change, and
     skipped dates are left out, exactly as `ritual plan` lists them. Re-importing
-    a newer file updates the events instead of duplicating them.
+    a newer file updates the events instead of duplicating them; a disabled
+    ritual comes back cancelled, and a new time or day applies from today on,
+    leaving past occurrences where they were.
 
     Private by default (calendar.private = true): titles "Check-in" and "Date
-    night", and a description that only names the command that prints the
-    agenda. Ratings and notes never go into a calendar; with --agendas, each
-    agenda carries the open commitments forward, as every agenda does.
+    night", marked private, and a description that says what the ritual is,
+    without names. Ratings and notes never go into a calendar; with --agendas,
+    each agenda carries the open commitments forward, as every agenda does.
     """
     from ...core import calendar_file, clock
     from .plan import warn_clock_changes
