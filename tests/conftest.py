@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+import calendars
+from radicale_server import Radicale, running_radicale
 from ritualcli.cli.app import app
 
 
@@ -70,3 +72,36 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
         return path
 
     return write
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+@pytest.fixture
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The calendar tests' clock: today 2026-11-20, DTSTAMP from SOURCE_DATE_EPOCH."""
+    monkeypatch.setenv("RITUAL_TODAY", calendars.TODAY)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", calendars.EPOCH)
+
+
+@pytest.fixture
+def export(cli: Invoke, tmp_path: Path) -> Callable[..., bytes]:
+    """Run `ritual export ics --out FILE ARGS…` and return the file's bytes."""
+
+    def run(*args: str, name: str = "rituals.ics") -> bytes:
+        out = tmp_path / name
+        cli("export", "ics", "--out", str(out), *args)
+        return out.read_bytes()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """One real Radicale CalDAV server for the whole session (tests/radicale_server.py).
+
+    Started on first use (about a second) and stopped at the end; each test makes
+    its own calendar with ``radicale.new_calendar()``.
+    """
+    with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
+        yield server

@@ -25,6 +25,7 @@ import pytest
 
 JS_DIR = Path(__file__).parent / "js"
 _EXPAND = JS_DIR / "expand.mjs"
+_READ = JS_DIR / "read.mjs"
 # npm keeps its cache and registry settings under HOME, which the test
 # fixtures point at an empty folder; install with the environment we started in.
 _STARTING_ENV = dict(os.environ)
@@ -41,21 +42,28 @@ def expand_with_icaljs(
     """Every occurrence ical.js computes that starts in [start, end), sorted by start.
 
     Each is a dict with "uid", "start" and "end" (ISO 8601 with the UTC offset
-    ical.js computed) and "summary". A date or naive datetime counts as UTC.
+    ical.js computed), "summary" and "status" (None, or e.g. "CANCELLED": those
+    are listed too). A date or naive datetime counts as UTC.
     Skips the calling test when ical.js cannot run here (see module docstring).
     """
+    occurrences: list[dict[str, Any]] = _run(_EXPAND, os.fspath(ics_path), _iso(start), _iso(end))
+    return occurrences
+
+
+def read_with_icaljs(ics_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The calendar's name and each VEVENT's text properties as ical.js reads them (see read.mjs)."""
+    found: dict[str, Any] = _run(_READ, os.fspath(ics_path))
+    return found
+
+
+def _run(script: Path, *args: str) -> Any:
     _require_icaljs()
     result = subprocess.run(
-        ["node", str(_EXPAND), os.fspath(ics_path), _iso(start), _iso(end)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
+        ["node", str(script), *args], capture_output=True, text=True, check=False, timeout=120
     )
     if result.returncode != 0:
-        pytest.fail(f"ical.js could not expand {ics_path}:\n{result.stderr}")
-    occurrences: list[dict[str, Any]] = json.loads(result.stdout)
-    return occurrences
+        pytest.fail(f"ical.js could not read {args[0]}:\n{result.stderr}")
+    return json.loads(result.stdout)
 
 
 def _require_icaljs() -> None:

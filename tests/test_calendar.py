@@ -27,96 +27,23 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from calendars import (
+    EPOCH,
+    PLAIN_COUPLE,
+    TODAY,
+    Row,
+    expand_js,
+    expand_python,
+    master,
+    masters,
+    plan_rows,
+    rename_zone,
+    unfold,
+)
 from icaljs import expand_with_icaljs
-from ritualcli.core import calendar_ics, library
+from ritualcli.core import calendar_ics, calendar_state, library
 
-TODAY = "2026-11-20"
-EPOCH = "1790000000"  # 2026-09-21T14:13:20Z
-WEEKS = 520
-CUSTOM = "Custom/Couple"
-KIND = {"Check-in": "checkin", "Date night": "date-night"}
-
-Row = tuple[str, str, str]  # ritual, start, end (ISO 8601 with offset)
-
-
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RITUAL_TODAY", TODAY)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-
-
-@pytest.fixture
-def export(cli: Any, tmp_path: Path) -> Callable[..., bytes]:
-    """Run `ritual export ics --out FILE ARGS…` and return the file's bytes."""
-
-    def run(*args: str, name: str = "rituals.ics") -> bytes:
-        out = tmp_path / name
-        cli("export", "ics", "--out", str(out), *args)
-        return out.read_bytes()
-
-    return run
-
-
-def plan_rows(cli: Any, frm: str) -> list[Row]:
-    result = cli("plan", "--format", "json", "--weeks", str(WEEKS), "--from", frm)
-    return ordered([(r["ritual"], r["start"], r["end"]) for r in json.loads(result.stdout)])
-
-
-def _window(frm: str, weeks: int = WEEKS) -> tuple[dt.date, dt.date]:
-    start = dt.date.fromisoformat(frm)
-    return start, start + dt.timedelta(weeks=weeks)
-
-
-def _within(rows: list[Row], frm: str, weeks: int = WEEKS) -> list[Row]:
-    """Rows whose local start date is in plan's window (plan counts local dates)."""
-    _, hi = _window(frm, weeks)
-    return ordered([r for r in rows if r[1][:10] < hi.isoformat()])
-
-
-def ordered(rows: list[Row]) -> list[Row]:
-    """By real start, then ritual: as plan lists them."""
-    return sorted(rows, key=lambda r: (dt.datetime.fromisoformat(r[1]).astimezone(dt.UTC), r[0]))
-
-
-def expand_python(data: bytes, frm: str, weeks: int = WEEKS) -> list[Row]:
-    lo, hi = _window(frm, weeks)
-    cal = icalendar.Calendar.from_ical(data)
-    # A year before `frm` too: the calendar must have nothing before plan's first.
-    found = recurring_ical_events.of(cal).between(lo - dt.timedelta(days=366), hi + dt.timedelta(days=2))
-    rows = []
-    for e in found:
-        start = e["DTSTART"].dt
-        end = e["DTEND"].dt if "DTEND" in e else start + e["DURATION"].dt
-        rows.append((KIND[str(e["SUMMARY"]).split(" · ")[0]], start.isoformat(), end.isoformat()))
-    return _within(rows, frm, weeks)
-
-
-def expand_js(path: Path, frm: str, weeks: int = WEEKS) -> list[Row]:
-    lo, hi = _window(frm, weeks)
-    found = expand_with_icaljs(path, lo - dt.timedelta(days=366), hi + dt.timedelta(days=2))
-    rows = [(KIND[o["summary"].split(" · ")[0]], o["start"], o["end"]) for o in found]
-    return _within(rows, frm, weeks)
-
-
-_renamed = itertools.count()
-
-
-def rename_zone(data: bytes, zone: str) -> bytes:
-    """The same file with its TZID (not X-WR-TIMEZONE) renamed to one no zone database has.
-
-    Each call gets a new name: icalendar keeps the first VTIMEZONE it read for a
-    TZID for the rest of the process, so a reused name would read another file's zone.
-    """
-    custom = f"{CUSTOM}-{next(_renamed)}".encode()
-    out = data.replace(f"TZID={zone}".encode(), b"TZID=" + custom)
-    out = out.replace(f"TZID:{zone}".encode(), b"TZID:" + custom)
-    assert out.count(custom) == data.count(f"TZID={zone}".encode()) + 1
-    return out
-
-
-def unfold(data: bytes) -> list[str]:
-    return data.decode("utf-8").replace("\r\n ", "").split("\r\n")
-
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 # --------------------------------------------------------------------------- parity with plan
 
@@ -431,34 +358,6 @@ def test_lines_are_folded_crlf_and_never_split_a_character(
     )
 
 
-def test_text_is_escaped_and_reads_back_exactly(write_config: Any, export: Callable[..., bytes]) -> None:
-    write_config(NASTY)
-    data = export("--agendas", "3")
-    lines = unfold(data)
-    loc = next(line for line in lines if line.startswith("LOCATION:Café"))
-    assert loc.startswith(r"LOCATION:Café Ümlaut\; back room\, 2nd floor \\ left 😀")
-    cal = icalendar.Calendar.from_ical(data)
-    assert str(cal["X-WR-CALNAME"]).startswith("Zoë & Søren's rituals 💞")
-    assert str(cal["NAME"]) == str(cal["X-WR-CALNAME"])
-    events = cal.walk("VEVENT")
-    masters = {str(e["SUMMARY"]): e for e in events if "RRULE" in e}
-    checkin, date_night = masters["Check-in"], masters["Date night"]
-    assert str(checkin["LOCATION"]).startswith("Café Ümlaut; back room, 2nd floor \\ left 😀 — über")
-    assert str(date_night["LOCATION"]) == "Åre, 🏔️; \\"
-    # private = false: who and where, in words, with the names as written
-    description = str(checkin["DESCRIPTION"])
-    assert description.startswith('Check-in for Zoë, "Z" & Søren; \\o/ 🌈, 30 minutes, weekly.\n')
-    assert "\n\nYour agenda for this check-in: run `ritual agenda checkin --date" in description
-    # overrides carry multi-line agendas; escaped newlines come back as newlines
-    overrides = [e for e in events if "RECURRENCE-ID" in e]
-    assert len(overrides) == 3
-    for e in overrides:
-        text = str(e["DESCRIPTION"])
-        assert text.count("\n") > 20
-        assert "\\n" not in text
-    assert r"\n" in "".join(line for line in lines if line.startswith("DESCRIPTION:"))
-
-
 def test_every_event_has_uid_dtstamp_sequence_and_the_calendar_names_itself(
     write_config: Any, export: Callable[..., bytes]
 ) -> None:
@@ -567,11 +466,11 @@ def test_agendas_override_the_next_instances_in_place(
         event = by_start[row["start"]]
         pick = row["focus"] or row["idea"]
         assert str(event["SUMMARY"]) == f"{row['summary']} · {pick['title']}"
+        # The occurrence's own agenda, as plain text, then where a terminal prints it.
         description = str(event["DESCRIPTION"])
-        assert description.startswith(
-            f"Your agenda for this {'check-in' if row['ritual'] == 'checkin' else 'date night'}: "
-            f"`ritual agenda {row['ritual']} --date {row['date']}`.\n\n#"
-        )
+        title = "Check-in" if row["ritual"] == "checkin" else "Date night"
+        assert description.startswith(f"{title}: {dt.date.fromisoformat(row['date']):%A %-d %B %Y}\n\n")
+        assert description.endswith(f"ritual agenda {row['ritual']} --date {row['date']}")
         assert pick["title"] in description
     js_summaries = [
         o["summary"]
@@ -581,117 +480,19 @@ def test_agendas_override_the_next_instances_in_place(
 
     # Private: neutral titles even on the overridden instances; the agenda is in the description.
     write_config("version = 1\n" + textwrap.dedent(COUPLES["new-york"]))
-    cal = icalendar.Calendar.from_ical(export("--agendas", "2", name="private.ics"))
-    overrides = [e for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e]
-    assert sorted(str(e["SUMMARY"]) for e in overrides) == ["Check-in", "Date night"]
-    checkin = next(e for e in overrides if str(e["SUMMARY"]) == "Check-in")
-    assert "# Check-in: Sunday 29 November 2026" in str(checkin["DESCRIPTION"])
-
-
-# --------------------------------------------------------------------------- updates
-
-
-def _event_lines(data: bytes, summary: str) -> dict[str, str]:
+    data = export("--agendas", "2", name="private.ics")
     cal = icalendar.Calendar.from_ical(data)
-    (event,) = [e for e in cal.walk("VEVENT") if str(e["SUMMARY"]) == summary and "RRULE" in e]
-    return {
-        "uid": str(event["UID"]),
-        "sequence": str(event["SEQUENCE"]),
-        "dtstamp": event["DTSTAMP"].dt.isoformat(),
-        "dtstart": event["DTSTART"].dt.isoformat(),
-    }
+    overrides = {e["RECURRENCE-ID"].dt.isoformat(): e for e in cal.walk("VEVENT") if "RECURRENCE-ID" in e}
+    # The third had its agenda in the last export: it is restated as the series says, not left behind.
+    assert sorted(overrides) == sorted(r["start"] for r in nxt)
+    assert [str(overrides[r["start"]]["SUMMARY"]) for r in nxt] == ["Date night", "Check-in", "Check-in"]
+    assert str(overrides[nxt[1]["start"]]["DESCRIPTION"]).startswith("Check-in: Sunday 29 November 2026\n")
+    third = overrides[nxt[2]["start"]]
+    assert str(third["DESCRIPTION"]) == str(masters(data)[str(third["UID"])]["DESCRIPTION"])
+    assert expand_python(data, "2026-11-23", 104) == expand_python(plain, "2026-11-23", 104)
 
 
-def test_changing_the_time_keeps_the_uid_and_raises_sequence(
-    write_config: Any, export: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    config = write_config(COUPLES_PLAIN)
-    first = export()
-    state = config.parent / "calendar-state.toml"
-    assert stat.S_IMODE(state.stat().st_mode) == 0o600
-    assert export() == first, "unchanged preferences, same bytes"
-
-    write_config(COUPLES_PLAIN.replace('time = "19:00"', 'time = "20:00"'))
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    second = export()
-    before, after = _event_lines(first, "Check-in"), _event_lines(second, "Check-in")
-    assert after["uid"] == before["uid"]
-    assert (before["sequence"], after["sequence"]) == ("0", "1")
-    assert after["dtstart"] == "2026-11-29T20:00:00-05:00"
-    assert after["dtstamp"] != before["dtstamp"]
-    # The date night did not change: same SEQUENCE and DTSTAMP, even without SOURCE_DATE_EPOCH.
-    assert _event_lines(second, "Date night") == _event_lines(first, "Date night")
-    assert export() == second, "without SOURCE_DATE_EPOCH too"
-
-    # A new skipped date is a schedule change as well.
-    write_config(COUPLES_PLAIN.replace('time = "19:00"', 'time = "20:00"') + "[skip]\ndates = [2026-12-06]\n")
-    third = export()
-    assert _event_lines(third, "Check-in")["sequence"] == "2"
-    assert "EXDATE;TZID=America/New_York:20261206T200000" in unfold(third)
-    assert _event_lines(third, "Date night")["sequence"] == "0"
-
-
-def test_correcting_a_name_keeps_the_uids(write_config: Any, export: Callable[..., bytes]) -> None:
-    write_config(COUPLES_PLAIN)
-    first = export()
-    # A typo fixed after the first import must update the events, not duplicate them.
-    write_config(COUPLES_PLAIN.replace('"Sam"', '"Samantha"'))
-    second = export()
-    for summary in ("Check-in", "Date night"):
-        assert _event_lines(second, summary)["uid"] == _event_lines(first, summary)["uid"]
-    # Without state (a new machine, a deleted state file) the UID is derived from the names again.
-    config = write_config(COUPLES_PLAIN)
-    (config.parent / "calendar-state.toml").unlink()
-    assert _event_lines(export(), "Check-in")["uid"] == _event_lines(first, "Check-in")["uid"]
-
-
-COUPLES_PLAIN = """\
-version = 1
-[couple]
-partners = ["Alex", "Sam"]
-timezone = "America/New_York"
-start = 2026-11-23
-[checkin]
-time = "19:00"
-"""
-
-
-def test_without_couple_start_the_series_begins_at_the_first_export_and_stays(
-    write_config: Any, export: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_config("version = 1\n[couple]\npartners = ['Alex', 'Sam']\ntimezone = 'America/New_York'\n")
-    first = export()
-    assert _event_lines(first, "Check-in")["dtstart"] == "2026-11-22T19:00:00-05:00"
-    monkeypatch.setenv("RITUAL_TODAY", "2027-02-01")
-    later = export()
-    assert _event_lines(later, "Check-in")["dtstart"] == "2026-11-22T19:00:00-05:00"
-    assert later == first
-
-
-def test_an_export_first_made_long_ago_still_has_its_events(
-    write_config: Any, export: Callable[..., bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Without couple.start nothing is planned before schedule.EPOCH: an anchor far
-    earlier (a pinned RITUAL_TODAY) must not leave the calendar empty for good."""
-    write_config("version = 1\n[couple]\npartners = ['Alex', 'Sam']\ntimezone = 'America/New_York'\n")
-    monkeypatch.setenv("RITUAL_TODAY", "1900-01-01")
-    first = export()
-    monkeypatch.setenv("RITUAL_TODAY", TODAY)
-    later = export()
-    for data in (first, later):
-        assert _event_lines(data, "Check-in")["dtstart"] == "2000-01-09T19:00:00-05:00"  # the first Sunday
-        assert "Date night" in data.decode()
-
-
-def test_a_calendar_state_anchor_out_of_range_is_a_file_problem(
-    cli: Any, write_config: Any, tmp_path: Path
-) -> None:
-    write_config("version = 1\n[couple]\npartners = ['Alex', 'Sam']\ntimezone = 'America/New_York'\n")
-    state = tmp_path / "cfg" / "calendar-state.toml"
-    for anchor in ("9990-06-01", "9999-12-31", "0001-01-01"):
-        state.write_text(f"version = 1\nanchor = {anchor}\n", encoding="utf-8")
-        result = cli("export", "ics", "--out", str(tmp_path / "x.ics"), code=2)
-        assert f"anchor: {anchor} is out of range" in result.stderr and "Traceback" not in result.stderr
+# --------------------------------------------------------------------------- files
 
 
 def test_the_example_couple_exports_without_writing_state(
@@ -702,13 +503,13 @@ def test_the_example_couple_exports_without_writing_state(
     result = cli("export", "ics", "--config", str(config), "--out", str(out))
     assert "example couple" in result.stderr
     assert not config.parent.exists()
-    assert _event_lines(out.read_bytes(), "Check-in")["dtstart"] == "2026-11-29T19:00:00-05:00"
+    assert master(out.read_bytes(), "Check-in")["dtstart"] == "2026-11-29T19:00:00-05:00"
 
 
 def test_file_is_private_atomic_and_stdout_gives_the_same_bytes(
     cli: Any, write_config: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_config(COUPLES_PLAIN)
+    write_config(PLAIN_COUPLE)
     monkeypatch.chdir(tmp_path)
     result = cli("export", "ics")
     path = tmp_path / "rituals.ics"
@@ -721,7 +522,7 @@ def test_file_is_private_atomic_and_stdout_gives_the_same_bytes(
 
 
 def test_bad_flags_exit_2(cli: Any, write_config: Any, tmp_path: Path) -> None:
-    write_config(COUPLES_PLAIN)
+    write_config(PLAIN_COUPLE)
     assert "is a folder" in cli("export", "ics", "--out", str(tmp_path), code=2).stderr
     assert "--agendas 101" in cli("export", "ics", "--agendas", "101", code=2).stderr
     state = tmp_path / "cfg" / "calendar-state.toml"
@@ -733,7 +534,7 @@ def test_bad_flags_exit_2(cli: Any, write_config: Any, tmp_path: Path) -> None:
 def test_weekly_refreshes_the_calendar_under_its_lock(
     cli: Any, write_config: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_config(COUPLES_PLAIN)
+    write_config(PLAIN_COUPLE)
     out = tmp_path / "agendas"
     first = cli("weekly", "--out", str(out), "--ics")
     assert f"wrote {out / 'rituals.ics'}" in first.stdout
@@ -747,11 +548,13 @@ def test_same_inputs_same_bytes_in_the_pure_core() -> None:
     text = "version = 1\n" + textwrap.dedent(COUPLES["berlin"])
     prefs = preferences.parse_bytes(text.encode())._replace(source=Path("ritual.toml"))
     args: dict[str, Any] = {"now": dt.datetime(2026, 9, 21, tzinfo=dt.UTC), "today": dt.date(2026, 11, 20)}
-    one = calendar_ics.build(prefs, calendar_ics.CalendarState(), agendas=4, **args)
-    two = calendar_ics.build(prefs, calendar_ics.CalendarState(), agendas=4, **args)
+    state = calendar_state.CalendarState(install="5eed" * 8)
+    one = calendar_ics.build(prefs, state, agendas=4, **args)
+    two = calendar_ics.build(prefs, state, agendas=4, **args)
     assert one.data == two.data
     assert one.overrides == 4 and one.events == 2
+    # Read back from its text, the state gives the same calendar again, SEQUENCE unchanged.
     again = calendar_ics.build(
-        prefs, calendar_ics.parse_state(calendar_ics.state_toml(one.state), "s"), **args
+        prefs, calendar_state.parse(calendar_state.to_toml(one.state), "s"), agendas=4, **args
     )
-    assert calendar_ics.state_toml(again.state).count("sequence = 0") == 2
+    assert again.data == one.data and again.state == one.state

@@ -2,8 +2,9 @@
 
 Each check reads our bytes back with a parser that did not write them and
 compares with `zoneinfo`: dateutil's VTIMEZONE reader (what icalendar and
-recurring-ical-events use for a TZID they do not know by name) and ical.js
-(Thunderbird's parser, through tests/icaljs.py).
+recurring-ical-events use for a TZID they do not know by name), vobject (what
+Radicale and other CalDAV servers expand with) and ical.js (Thunderbird's
+parser, through tests/icaljs.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import subprocess
 import sys
 import uuid
+import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
+import vobject
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +61,7 @@ WEEKEND = ("SA", "SU")
 # half a millisecond an instance.
 SUNDAYS = ("SU",)
 _WEEKDAY = {"SA": 5, "SU": 6}
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # icalendar caches a VTIMEZONE it does not know by name under its TZID for the
 # whole process, first file wins; each calendar needs a name of its own.
 CUSTOM_TZID = "Custom/Zone-{}"
@@ -322,3 +326,89 @@ def test_offsets_match_zoneinfo_every_day(
                 wrong.append((local, got, expected))
         day += dt.timedelta(days=1)
     assert wrong == []
+
+
+# --------------------------------------------------------------------------- vobject (CalDAV servers)
+
+# Zones on GMT for part of the year, which vobject took for UTC when their
+# observances began shortly before the first event, and a few others.
+GMT_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Atlantic/Canary",
+    "Atlantic/Faroe",
+    "Africa/Casablanca",
+    "Africa/El_Aaiun",
+    "Antarctica/Troll",
+    "Atlantic/Azores",
+    "America/Scoresbysund",
+    "Africa/Abidjan",
+    "UTC",
+)
+
+
+def _vobject_starts(tzname: str, span: tuple[dt.date, dt.date]) -> list[dt.datetime]:
+    """Sunday 19:00 instances as vobject computes them, after a round trip through
+    vobject's own serializer: what a vobject-based server stores and expands.
+
+    vobject keeps the first VTIMEZONE it reads for a TZID for the rest of the
+    process; each calendar gets a TZID of its own, or the first span read for a
+    zone would stand for every later one.
+    """
+    text = _calendar(tzname, span, CUSTOM_TZID, days=SUNDAYS).decode()
+    stored = vobject.readOne(vobject.readOne(text).serialize())
+    return [start.astimezone(dt.UTC) for start in stored.vevent.getrruleset(addRDate=True)]
+
+
+def _assert_vobject_reads(tzname: str, span: tuple[dt.date, dt.date]) -> None:
+    expected = [start.astimezone(dt.UTC) for start in _expected_starts(tzname, span, SUNDAYS)]
+    got = _vobject_starts(tzname, span)
+    wrong = [(want, have) for want, have in zip(expected, got, strict=True) if want != have]
+    assert wrong == [], f"{tzname}: {len(wrong)} of {len(expected)} instances off, first {wrong[:1]}"
+
+
+@pytest.mark.parametrize("tzname", GMT_ZONES)
+def test_vobject_reads_gmt_zones_right(tzname: str) -> None:
+    _assert_vobject_reads(tzname, SPAN)
+
+
+def test_vobject_reads_a_zone_whose_description_begins_on_utcs_offset() -> None:
+    # This span's VTIMEZONE begins in Casablanca's Ramadan (+00): from 1970 it
+    # holds +01, then changes to +00 where the zone's real description begins.
+    span = (dt.date(2027, 3, 10), dt.date(2037, 12, 31))
+    vtimezone, _ = build_vtimezone("Africa/Casablanca", *span)
+    first, second = sorted(_observances(vtimezone), key=lambda o: o["DTSTART"].dt)[:2]
+    assert first["TZOFFSETTO"].td == dt.timedelta(hours=1) and first["DTSTART"].dt.year == 1970
+    assert second["TZOFFSETTO"].td == dt.timedelta(0) and second["DTSTART"].dt.year == 2026
+    _assert_vobject_reads("Africa/Casablanca", span)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    tzname=st.sampled_from(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})),
+    first_year=st.integers(min_value=2000, max_value=2040),
+)
+def test_vobject_reads_any_zone_right(tzname: str, first_year: int) -> None:
+    # All ~600 zones pass (checked once by hand: 14 s); a sample keeps CI quick.
+    _assert_vobject_reads(tzname, (dt.date(first_year, 1, 1), dt.date(first_year + 10, 12, 31)))
+
+
+@pytest.mark.parametrize("tzname", ["America/New_York", "Europe/London", "Australia/Lord_Howe"])
+def test_yearly_rules_start_in_1970_as_google_writes_them(tzname: str) -> None:
+    vtimezone, _ = build_vtimezone(tzname, *SPAN)
+    starts = sorted(o["DTSTART"].dt for o in _observances(vtimezone))
+    assert [start.year for start in starts] == [1970, 1970]
+    for observance in _observances(vtimezone):
+        start, rule = observance["DTSTART"].dt, observance["RRULE"]
+        # DTSTART is the rule's own 1970 onset, so no parser sees an extra change.
+        weekday = _WEEKDAYS[start.weekday()]
+        assert rule["BYMONTH"] == [start.month]
+        assert str(rule["BYDAY"][0]).endswith(weekday)
+
+
+def test_a_zone_without_rules_holds_its_offset_from_1970() -> None:
+    vtimezone, _ = build_vtimezone("Asia/Kolkata", *SPAN)
+    [observance] = _observances(vtimezone)
+    assert observance["DTSTART"].dt == dt.datetime(1970, 1, 1)
+    assert observance["TZOFFSETTO"].td == dt.timedelta(hours=5, minutes=30)

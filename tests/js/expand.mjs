@@ -3,7 +3,9 @@
 //   node tests/js/expand.mjs FILE.ics FROM_ISO TO_ISO
 //
 // Prints a JSON list of occurrences that start in [FROM, TO), sorted by start:
-//   {"uid": ..., "start": "2026-03-08T19:00:00-04:00", "end": ..., "summary": ...}
+//   {"uid": ..., "start": "2026-03-08T19:00:00-04:00", "end": ..., "summary": ..., "status": ...}
+// Cancelled ones (STATUS:CANCELLED) are listed too, with their status:
+// Thunderbird shows them struck through.
 //
 // ical.js ships no zone database: a TZID means whatever the file's own
 // VTIMEZONE says, once registered. That is the point: a VTIMEZONE that
@@ -77,17 +79,18 @@ function describe(time) {
 }
 
 const occurrences = [];
-function emit(uid, start, end, summary) {
+function emit(uid, start, end, item) {
   const { iso, at } = describe(start);
   if (at >= from && at < to) {
-    occurrences.push({ uid, start: iso, end: describe(end).iso, summary, at });
+    const status = item.component.getFirstPropertyValue("status");
+    occurrences.push({ uid, start: iso, end: describe(end).iso, summary: item.summary, status, at });
   }
   return at;
 }
 
 for (const event of masters.values()) {
   if (!event.isRecurring()) {
-    emit(event.uid, event.startDate, event.endDate, event.summary);
+    emit(event.uid, event.startDate, event.endDate, event);
     continue;
   }
   const seen = new Set();
@@ -95,7 +98,7 @@ for (const event of masters.values()) {
   for (let next = iterator.next(); next; next = iterator.next()) {
     const details = event.getOccurrenceDetails(next);
     seen.add(details.recurrenceId.toString());
-    const at = emit(event.uid, details.startDate, details.endDate, details.item.summary);
+    const at = emit(event.uid, details.startDate, details.endDate, details.item);
     // An override may move an instance back into the range, so stop only
     // when both the original time and the actual start are past it.
     if (at >= to && describe(next).at >= to) {
@@ -106,13 +109,13 @@ for (const event of masters.values()) {
   // but which were moved into the range.
   for (const [key, override] of Object.entries(event.exceptions)) {
     if (!seen.has(key) && describe(override.recurrenceId).at >= to) {
-      emit(event.uid, override.startDate, override.endDate, override.summary);
+      emit(event.uid, override.startDate, override.endDate, override);
     }
   }
 }
 // An override without its master is shown on its own by Thunderbird.
 for (const override of orphans) {
-  emit(override.uid, override.startDate, override.endDate, override.summary);
+  emit(override.uid, override.startDate, override.endDate, override);
 }
 
 occurrences.sort((a, b) => a.at - b.at || a.uid.localeCompare(b.uid));

@@ -1,8 +1,8 @@
 """The calendar on disk: build it, write it (atomic, 0600), remember what it said.
 
-``calendar-state.toml`` beside the preferences keeps, per ritual, the SEQUENCE,
-fingerprints of the last export and the day of the first export (see
-``calendar_ics``). The built-in example couple has no such file and gets none.
+``calendar-state.toml`` beside the preferences keeps every series the calendar
+has published (see ``calendar_state``). The built-in example couple has no such
+file and gets none.
 
 Locking: the functions here read and write the state, so the caller holds
 ``fsio.locked(data_dir)`` around them (``ritual weekly`` already does, and
@@ -17,25 +17,21 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import calendar_ics, clock, fsio, paths
-from .calendar_ics import CalendarState, Export
+from . import calendar_ics, calendar_state, clock, fsio, paths
+from .calendar_ics import Export
+from .calendar_state import CalendarState
 from .history import History
 from .preferences import Preferences
 
-STATE_NAME = "calendar-state.toml"
-
 
 def state_path(config: Path) -> Path:
-    return paths.data_dir(config) / STATE_NAME
+    return calendar_state.path_for(config)
 
 
 def load_state(config: Path, prefs: Preferences) -> CalendarState:
     if prefs.is_example:
         return CalendarState()
-    path = state_path(config)
-    if not path.is_file():
-        return CalendarState()
-    return calendar_ics.parse_state(fsio.read_text(path, "calendar state"), str(path))
+    return calendar_state.load(state_path(config))
 
 
 def build(config: Path, prefs: Preferences, history: History, agendas: int = 0) -> Export:
@@ -61,7 +57,7 @@ def remember(config: Path, prefs: Preferences, export: Export) -> None:
     """Keep the export's state for next time (never for the example couple)."""
     if prefs.is_example:
         return
-    fsio.write_if_changed(state_path(config), calendar_ics.state_toml(export.state).encode("utf-8"))
+    fsio.write_if_changed(state_path(config), calendar_state.to_toml(export.state).encode("utf-8"))
 
 
 def write_calendar(config: Path, prefs: Preferences, history: History, path: Path, agendas: int = 0) -> bool:

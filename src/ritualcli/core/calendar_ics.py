@@ -1,38 +1,40 @@
-"""The calendar as bytes: one recurring VEVENT per ritual, built from the preferences.
+"""The calendar's events: one builder, one set of components per UID.
 
-This is the pure core of `ritual export ics`: it takes the preferences, what the
-previous export said (``CalendarState``), "now" and "today", and returns the
-VCALENDAR bytes and the state to remember. It neither prints nor writes files
-(``calendar_file`` does that).
+``build`` takes the preferences, what the calendar published before
+(``CalendarState``), "now" and "today", and returns an ``Export``: per series
+(one UID) a ``Resource`` holding its master event, the instances stated on
+their own and the VTIMEZONE they use. ``ritual export ics`` writes them all as
+one VCALENDAR with METHOD:PUBLISH (``Export.data``); a CalDAV client puts each
+``Resource.ical()`` at its own URL, without METHOD (RFC 4791 §4.1). It neither
+prints nor writes files (``calendar_file`` does that).
 
-How each ritual becomes an event, and why:
+How a series becomes events, and why:
 
-- RRULE is ``schedule.rrule_text``, the very text ``ritual plan`` expands, so
-  the calendar and the plan cannot drift apart.
-- DTSTART is the first real occurrence (not skipped) on or after the series
-  start: ``couple.start``, else the day of the couple's first export, which the
-  state file remembers, so DTSTART does not move every time the file is
-  re-exported. It is the couple's local wall time with ``TZID``.
+- RRULE is ``schedule.rrule_text``, the very text ``ritual plan`` expands, and
+  DTSTART the first real (not skipped) occurrence in the series, at the couple's
+  wall time with TZID. A series that ended (``calendar_series``) has UNTIL: the
+  last second before the day the next series begins, in UTC, so every parser
+  keeps each instance of its last day, however it reads a clock change.
 - DURATION, not DTEND. RFC 5545 reads ``PT30M`` as exact time (§3.3.6) and
   applies it to every instance (§3.8.5.3): an instance lasts exactly its
-  duration even across a clock change, as in ``ritual plan``. (Some parsers
-  still add it on the wall clock; see tests/test_calendar.py.)
-- One EXDATE line per skipped date, as a date-time with the same TZID, and
-  only for a date that has an occurrence: ical.js mishandles an EXDATE that
-  matches nothing, and khal a ``VALUE=DATE`` one.
-- UID: a SHA-256 of the partners' names and the ritual, so the same couple's
-  check-in has the same UID on every export and a re-import updates it.
-- SEQUENCE grows by one when the schedule (zone, DTSTART, RRULE, DURATION,
-  EXDATEs) changes between two exports. DTSTAMP is ``SOURCE_DATE_EPOCH`` when
-  set; otherwise the moment the event's content last changed, kept in the
-  state, so an unchanged re-export gives the same bytes (cron rewrites nothing).
-- Private calendars (the default) carry neutral titles and a description that
-  only says which command prints the agenda. ``private = false`` adds who, how
-  long and where. ``--agendas N`` overrides the next N instances (same UID,
-  RECURRENCE-ID) with that occurrence's own agenda; with ``private = true`` their
-  titles stay neutral. Those agendas carry the open commitments forward (as
-  every agenda does) but never a rating, a note, or the support note that low
-  ratings trigger.
+  duration even across a clock change, as in ``ritual plan``. Every parser we
+  test reads it (recurring-ical-events, ical.js, vobject, Radicale), so no DTEND.
+- One EXDATE line per skipped date, as a date-time with the same TZID, and only
+  for a date that has an occurrence: ical.js mishandles an EXDATE that matches
+  nothing, and khal a ``VALUE=DATE`` one.
+- STATUS:CONFIRMED; a disabled ritual's series are STATUS:CANCELLED, and an
+  instance published before that no longer happens (skipped, or gone with a
+  schedule change) is restated as a cancelled instance, so an import or a sync
+  takes it back. One published with an agenda that is no longer given one is
+  restated plainly while it is ahead.
+- SEQUENCE rises by one whenever anything a person would see changes (time,
+  day, duration, skips, location, title, reminder, text, status); DTSTAMP and
+  LAST-MODIFIED are when that last happened (kept in the state), so an
+  unchanged re-export is the same bytes. ``SOURCE_DATE_EPOCH`` fixes DTSTAMP.
+- Private calendars (the default) carry neutral titles, CLASS:PRIVATE and a
+  description that says what the ritual is. ``--agendas N`` restates the next N
+  instances with their own agenda, as plain text; those carry open commitments
+  forward but never a rating, a note, or the support note that ratings trigger.
 
 icalendar is imported inside the functions (ruff TID253): ``ritual plan``
 imports ``schedule`` but must never pay for icalendar.
@@ -41,16 +43,15 @@ imports ``schedule`` but must never pay for icalendar.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import __version__
-from . import schedule
+from . import calendar_series, calendar_text, schedule
+from .calendar_series import Planned
+from .calendar_state import MAX_SEQUENCE, CalendarState, Series
 from .digest import sha256_hex
-from .errors import FileProblemsError, Problem
-from .preferences import Preferences, Ritual, ritual_noun
+from .preferences import Preferences, Ritual
 
 if TYPE_CHECKING:
     import icalendar
@@ -58,311 +59,74 @@ if TYPE_CHECKING:
     from .history import History
 
 PRODID = f"-//ritual//ritualcli {__version__}//EN"
-STATE_VERSION = 1
 # The calendar's zone is described for this many years after the later of today
 # and the first event (to the end of that year, so the bytes change at most
 # once a year for this reason). Its rules are open-ended, so later years still
 # read right unless the zone's rules change.
 SPAN_YEARS = 10
-MAX_AGENDAS = 100
 _CATEGORY = "Rituals"
-# How far `first_occurrence` looks, in steps of a year: a skip range may be long.
-_SEARCH_STEP = dt.timedelta(days=366)
-_SEARCH_STEPS = 60
 
 
-# --------------------------------------------------------------------------- state
+class Instance(NamedTuple):
+    """One instance stated on its own (RECURRENCE-ID = its original start)."""
 
-
-class RitualState(NamedTuple):
-    """What the last export said about one ritual."""
-
-    sequence: int
-    schedule: str  # fingerprint of zone, DTSTART, RRULE, DURATION, EXDATEs
-    content: str  # fingerprint of everything the event says except DTSTAMP
-    stamp: dt.datetime  # aware UTC: when `content` last changed
-
-
-class CalendarState(NamedTuple):
-    """Kept beside the preferences (calendar-state.toml) between exports."""
-
-    anchor: dt.date | None = None  # the day of the first export
-    rituals: Mapping[str, RitualState] = MappingProxyType({})  # read-only: shared by every default
-    # Derived from the names at the first export and kept, so that correcting a
-    # name's spelling later does not change every UID (and duplicate the events).
-    couple_id: str | None = None
-
-
-def parse_state(text: str, source: str) -> CalendarState:
-    """Read calendar-state.toml; a damaged file is a file problem (exit 2), not a traceback."""
-    import tomllib
-
-    hint = (
-        "fix it, or delete it to start over: the next export then starts SEQUENCE at 0 "
-        "and the series at today's date"
-    )
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FileProblemsError(source, [Problem("", f"TOML syntax: {exc}")], hint=hint) from None
-    problems: list[Problem] = []
-    if doc.get("version") != STATE_VERSION:
-        problems.append(Problem("version", f"expected {STATE_VERSION}, got {doc.get('version')!r}"))
-    anchor = doc.get("anchor")
-    if anchor is not None and (isinstance(anchor, dt.datetime) or not isinstance(anchor, dt.date)):
-        problems.append(Problem("anchor", "expected a date (YYYY-MM-DD)"))
-        anchor = None
-    elif anchor is not None:
-        from .preferences import check_date_range
-
-        try:
-            check_date_range(anchor)
-        except ValueError as exc:
-            problems.append(Problem("anchor", str(exc)))
-            anchor = None
-    couple_id = doc.get("couple_id")
-    if couple_id is not None and (not isinstance(couple_id, str) or not couple_id.isalnum()):
-        problems.append(Problem("couple_id", "expected the letters and digits ritual wrote"))
-        couple_id = None
-    rituals: dict[str, RitualState] = {}
-    for kind in ("checkin", "date-night"):
-        table = doc.get(kind)
-        if table is None:
-            continue
-        try:
-            rituals[kind] = _ritual_state(table)
-        except (TypeError, ValueError) as exc:
-            problems.append(Problem(kind, str(exc)))
-    if problems:
-        raise FileProblemsError(source, problems, hint=hint)
-    return CalendarState(anchor, rituals, couple_id)
-
-
-def _ritual_state(table: object) -> RitualState:
-    if not isinstance(table, dict):
-        raise TypeError("expected a table")
-    seq, sched, content, stamp = (table.get(k) for k in ("sequence", "schedule", "content", "stamp"))
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise ValueError("sequence: expected a whole number, 0 or more")
-    if not isinstance(sched, str) or not isinstance(content, str):
-        raise ValueError("schedule and content: expected strings")
-    if not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None:
-        raise ValueError("stamp: expected a date-time with an offset")
-    return RitualState(seq, sched, content, stamp.astimezone(dt.UTC))
-
-
-def state_toml(state: CalendarState) -> str:
-    """calendar-state.toml's text: stable, so an unchanged state rewrites nothing."""
-    import tomli_w
-
-    doc: dict[str, Any] = {"version": STATE_VERSION}
-    if state.anchor is not None:
-        doc["anchor"] = state.anchor
-    if state.couple_id is not None:
-        doc["couple_id"] = state.couple_id
-    for kind in sorted(state.rituals):
-        r = state.rituals[kind]
-        doc[kind] = {"sequence": r.sequence, "schedule": r.schedule, "content": r.content, "stamp": r.stamp}
-    head = (
-        "# Written by `ritual export ics`: what your calendar said last time, so that a\n"
-        "# re-export keeps each event's start and raises SEQUENCE when a schedule changes.\n"
-    )
-    return head + tomli_w.dumps(doc)
-
-
-# --------------------------------------------------------------------------- events
-
-
-class Override(NamedTuple):
-    """One instance re-stated with its own agenda (RECURRENCE-ID = its original start)."""
-
-    start: dt.datetime  # naive local wall time, as the RRULE produces it
+    start: dt.datetime  # naive local wall time, as the RRULE made it
     summary: str
     description: str
+    agenda: bool = False  # its own agenda (else: restated as the series says, or cancelled)
+    cancelled: bool = False
 
 
 class EventSpec(NamedTuple):
-    """Everything one ritual's VEVENT says, before it becomes icalendar objects."""
+    """Everything one series's events say, before they become icalendar objects."""
 
     kind: str
     uid: str
-    timezone: str
     start: dt.datetime  # naive local wall time of the first occurrence
     duration: dt.timedelta
-    rrule: str
+    rrule: str | None  # None: no occurrence is left, the event is only cancelled
+    until: dt.datetime | None  # aware UTC
     exdates: tuple[dt.datetime, ...]  # naive local wall times
     summary: str
     description: str
     location: str
-    categories: tuple[str, ...]
     reminder: int  # minutes before; 0: no alarm
-    overrides: tuple[Override, ...] = ()
+    private: bool
+    cancelled: bool
+    instances: tuple[Instance, ...] = ()
 
-    def schedule_key(self) -> str:
-        what = (self.timezone, self.start, self.duration, self.rrule, self.exdates)
-        return sha256_hex(repr(what))
+    def fingerprint(self) -> str:
+        """Of everything a person could see: SEQUENCE rises when it changes."""
+        return sha256_hex(repr(self))
 
-    def content_key(self, sequence: int) -> str:
-        return sha256_hex(repr((self, sequence)))
+
+class Resource(NamedTuple):
+    """One UID's components: a calendar object resource (RFC 4791 §4.1)."""
+
+    uid: str
+    events: tuple[icalendar.Event, ...]  # the master first, then its instances
+    vtimezone: icalendar.Timezone
+
+    def ical(self) -> bytes:
+        """This UID's events and their VTIMEZONE as a VCALENDAR without METHOD, for CalDAV."""
+        cal = _calendar_head()
+        cal.add_component(self.vtimezone)
+        for event in self.events:
+            cal.add_component(event)
+        data: bytes = cal.to_ical()
+        return data
 
 
 class Export(NamedTuple):
-    data: bytes
+    data: bytes  # the whole calendar, METHOD:PUBLISH
     state: CalendarState
+    resources: tuple[Resource, ...]
     start: dt.date  # the first event's date: where the calendar begins
     end: dt.date  # the end of the span its VTIMEZONE is checked for
-    events: int
-    overrides: int
+    events: int  # series published, cancelled ones aside
+    cancelled: int  # series published as cancelled
+    overrides: int  # instances with their own agenda
     warnings: tuple[str, ...]  # about the zone's rules
-
-
-def couple_id(prefs: Preferences) -> str:
-    """Derived from the partners' names (any order, any case); kept in the state once exported."""
-    names = sorted(n.casefold() for n in prefs.couple.partners)
-    return sha256_hex("\x1f".join(["ritual-couple-v1", *names]))[:24]
-
-
-def uid(prefs: Preferences, kind: str, state: CalendarState | None = None) -> str:
-    """Stable for the same couple and ritual, even after a name is corrected."""
-    couple = (state.couple_id if state else None) or couple_id(prefs)
-    digest = sha256_hex("\x1f".join(["ritual-calendar-uid-v2", kind, couple]))
-    return f"{digest[:32]}@ritual"
-
-
-def series_start(prefs: Preferences, state: CalendarState, today: dt.date) -> dt.date:
-    """Where the calendar's series begin: couple.start, else the first export's day.
-
-    Never before the schedule's own anchor: without couple.start nothing is
-    planned before schedule.EPOCH, and an export anchored decades earlier would
-    find no first occurrence at all.
-    """
-    return max(prefs.couple.start or state.anchor or today, schedule.series_anchor(prefs))
-
-
-def first_occurrence(prefs: Preferences, kind: str, frm: dt.date) -> schedule.Occurrence | None:
-    """The first real (not skipped) occurrence on or after ``frm``."""
-    for step in range(_SEARCH_STEPS):
-        lo = frm + step * _SEARCH_STEP
-        found = schedule.occurrences(prefs, lo, lo + _SEARCH_STEP, [kind])
-        if found:
-            return found[0]
-    return None
-
-
-def _exdates(prefs: Preferences, ritual: Ritual, first: dt.date) -> tuple[dt.datetime, ...]:
-    """Wall-clock starts of the skipped slots from ``first`` on (only slots the rule makes)."""
-    skip = prefs.skip
-    last = max([*skip.dates, *(r.end for r in skip.ranges)], default=None)
-    if last is None or last < first:
-        return ()
-    slots = schedule.occurrences(
-        prefs, first, last + dt.timedelta(days=1), [ritual.kind], include_skipped=True
-    )
-    return tuple(dt.datetime.combine(o.date, ritual.time) for o in slots if skip.covers(o.date))
-
-
-def _pointer(kind: str, day: dt.date | None) -> str:
-    if day is None:
-        return (
-            f"Your agenda for this {ritual_noun(kind)}: run `ritual agenda {kind} --date YYYY-MM-DD` "
-            "with this event's date."
-        )
-    return f"Your agenda for this {ritual_noun(kind)}: `ritual agenda {kind} --date {day.isoformat()}`."
-
-
-def _about(prefs: Preferences, ritual: Ritual) -> str:
-    """The master's description when the calendar is not private: who, how, where."""
-    names = " & ".join(prefs.couple.partners)
-    lines = [f"{ritual.title} for {names}, {ritual.duration} minutes, {ritual.cadence}."]
-    if ritual.kind == "checkin":
-        lines.append(f"Format: {ritual.format}.")
-    else:
-        budget = "free ideas only" if prefs.dates.budget == 0 else f"at most {prefs.dates.budget}"
-        lines.append(f"Budget: {budget}.")
-    if ritual.location:
-        lines.append(f"Where: {ritual.location}.")
-    return "\n".join(lines)
-
-
-def _override(
-    prefs: Preferences, occ: schedule.Occurrence, user_dir: Path | None, history: History | None
-) -> Override:
-    from . import agenda, selection
-    from .history import History
-
-    ritual = prefs.ritual(occ.ritual)
-    summary = ritual.title
-    if not prefs.calendar.private:
-        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
-        if pick is not None:
-            summary = f"{ritual.title} · {pick.title}"
-    # shared: calendars are synced and seen by others, so the support note that
-    # ratings drive stays out; commitments carry over as in every agenda.
-    text = agenda.render(prefs, occ, user_dir=user_dir, history=history or History(), shared=True)
-    description = _pointer(occ.ritual, occ.date) + "\n\n" + text.strip("\n")
-    return Override(dt.datetime.combine(occ.date, ritual.time), summary, description)
-
-
-def _next_occurrences(prefs: Preferences, today: dt.date, n: int) -> list[schedule.Occurrence]:
-    if n <= 0:
-        return []
-    found: list[schedule.Occurrence] = []
-    lo = today
-    for _ in range(_SEARCH_STEPS):
-        found += schedule.occurrences(prefs, lo, lo + _SEARCH_STEP)
-        if len(found) >= n:
-            break
-        lo += _SEARCH_STEP
-    return found[:n]
-
-
-def event_specs(
-    prefs: Preferences,
-    state: CalendarState,
-    *,
-    today: dt.date,
-    agendas: int = 0,
-    user_dir: Path | None = None,
-    history: History | None = None,
-) -> list[EventSpec]:
-    """One spec per enabled ritual that has an occurrence, in the order checkin, date-night."""
-    begin = series_start(prefs, state, today)
-    upcoming = _next_occurrences(prefs, today, agendas)
-    specs = []
-    for ritual in prefs.rituals:
-        first = first_occurrence(prefs, ritual.kind, begin)
-        if first is None:
-            continue
-        overrides = tuple(
-            _override(prefs, occ, user_dir, history)
-            for occ in upcoming
-            if occ.ritual == ritual.kind and occ.date >= first.date
-        )
-        specs.append(
-            EventSpec(
-                kind=ritual.kind,
-                uid=uid(prefs, ritual.kind, state),
-                timezone=prefs.couple.timezone,
-                start=dt.datetime.combine(first.date, ritual.time),
-                duration=dt.timedelta(minutes=ritual.duration),
-                rrule=schedule.rrule_text(ritual),
-                exdates=_exdates(prefs, ritual, first.date),
-                summary=ritual.title,
-                description=(
-                    _pointer(ritual.kind, None)
-                    if prefs.calendar.private
-                    else _about(prefs, ritual) + "\n\n" + _pointer(ritual.kind, None)
-                ),
-                location=ritual.location,
-                categories=(_CATEGORY, ritual.title),
-                reminder=ritual.reminder,
-                overrides=overrides,
-            )
-        )
-    return specs
-
-
-# --------------------------------------------------------------------------- the file
 
 
 def build(
@@ -376,62 +140,199 @@ def build(
     history: History | None = None,
     fixed_stamp: bool = False,
 ) -> Export:
-    """The calendar file's bytes and the state to keep for the next export.
+    """The calendar's events, the whole file's bytes and the state to keep for next time.
 
     ``now`` is aware; with ``fixed_stamp`` (SOURCE_DATE_EPOCH) it is every
-    DTSTAMP, otherwise only that of events whose content changed.
+    DTSTAMP, otherwise each series's DTSTAMP is when its content last changed.
     """
     import icalendar
 
     from .vtimezone import build_vtimezone
 
     now = now.astimezone(dt.UTC).replace(microsecond=0)
-    specs = event_specs(prefs, state, today=today, agendas=agendas, user_dir=user_dir, history=history)
-    rituals = dict(state.rituals)
+    install = calendar_series.install_id(prefs, state)
+    upcoming = _next_occurrences(prefs, today, agendas)
+    kept: list[Series] = []
     versions: list[tuple[EventSpec, int, dt.datetime]] = []
-    for spec in specs:
-        old = state.rituals.get(spec.kind)
-        key = spec.schedule_key()
-        sequence = 0 if old is None else old.sequence + (old.schedule != key)
-        content = spec.content_key(sequence)
-        stamp = old.stamp if old is not None and old.content == content else now
-        rituals[spec.kind] = RitualState(sequence, key, content, stamp)
-        versions.append((spec, sequence, now if fixed_stamp else stamp))
+    for planned in calendar_series.settle(prefs, state, install, today):
+        spec = _spec(prefs, planned, upcoming, today, user_dir, history)
+        old = planned.series
+        if spec is None:  # never published and nothing to publish
+            kept.append(old)
+            continue
+        key = spec.fingerprint()
+        if old.content and old.content != key:
+            sequence, stamp = min(old.sequence + 1, MAX_SEQUENCE), now
+        elif old.content:
+            sequence, stamp = old.sequence, old.stamp
+        else:
+            sequence, stamp = old.sequence, now
+        instances = tuple(i.start for i in spec.instances)
+        kept.append(old._replace(sequence=sequence, content=key, stamp=stamp, instances=instances))
+        versions.append((spec, sequence, stamp))
 
-    begin = min((s.start.date() for s in specs), default=series_start(prefs, state, today))
+    calendar_begins = calendar_series.calendar_start(prefs, state, today)
+    begin = min((spec.start.date() for spec, _, _ in versions), default=calendar_begins)
     end = dt.date(max(begin, today).year + SPAN_YEARS, 12, 31)
+    resources: tuple[Resource, ...] = ()
+    warnings: tuple[str, ...] = ()
+    if versions:
+        vtimezone, report = build_vtimezone(prefs.couple.timezone, begin, end)
+        warnings = report.warnings
+        resources = tuple(
+            Resource(spec.uid, _events(spec, prefs, seq, stamp, now if fixed_stamp else stamp), vtimezone)
+            for spec, seq, stamp in versions
+        )
+
+    cal = _calendar_head()
+    cal.add("METHOD", "PUBLISH")
+    # TEXT (RFC 7986; X-WR-CALNAME by convention): a ',' ';' or '\\' escaped, as in SUMMARY.
+    cal.add("NAME", icalendar.vText(prefs.calendar.name))
+    cal.add("X-WR-CALNAME", icalendar.vText(prefs.calendar.name))
+    cal.add("X-WR-TIMEZONE", prefs.couple.timezone)
+    if resources:
+        cal.add_component(resources[0].vtimezone)
+    for resource in resources:
+        for event in resource.events:
+            cal.add_component(event)
+
+    # The example couple has no state: its calendar begins at its couple.start.
+    new_state = state if prefs.is_example else CalendarState(install, state.anchor or today, tuple(kept))
+    cancelled = sum(spec.cancelled for spec, _, _ in versions)
+    overrides = sum(i.agenda for spec, _, _ in versions for i in spec.instances)
+    return Export(
+        cal.to_ical(),
+        new_state,
+        resources,
+        begin,
+        end,
+        len(versions) - cancelled,
+        cancelled,
+        overrides,
+        warnings,
+    )
+
+
+# --------------------------------------------------------------------------- what a series says
+
+
+def _spec(
+    prefs: Preferences,
+    planned: Planned,
+    upcoming: list[schedule.Occurrence],
+    today: dt.date,
+    user_dir: Path | None,
+    history: History | None,
+) -> EventSpec | None:
+    ritual, ends = planned.ritual, planned.ends
+    cancelled = not planned.enabled
+    dates = calendar_series.extent(prefs, planned)
+    if dates.first is None:
+        if not planned.series.content:
+            return None
+        # Published before, no occurrence left (every one skipped since): take it back.
+        cancelled, rrule, start = True, None, calendar_series.first_slot(prefs, planned)
+    else:
+        rrule, start = schedule.rrule_text(ritual), dates.first
+    summary = ritual.title
+    description = (
+        calendar_text.neutral(ritual.kind) if prefs.calendar.private else calendar_text.about(prefs, ritual)
+    )
+    produced = {}
+    if not cancelled and dates.first is not None:
+        for occ in upcoming:
+            if (
+                occ.ritual == ritual.kind
+                and dates.first.date() <= occ.date
+                and (ends is None or occ.date < ends)
+            ):
+                instance = _with_agenda(prefs, ritual, occ, user_dir, history)
+                produced[instance.start] = instance
+    instances = dict(produced)
+    for wall in planned.series.instances:
+        if wall in produced:
+            continue
+        if cancelled or not calendar_series.occurs(prefs, planned, wall):
+            instances[wall] = Instance(wall, summary, "", cancelled=True)
+        elif wall.date() >= today:  # ahead, without its agenda now: say what the series says
+            instances[wall] = Instance(wall, summary, description)
+        # else: in the past and still as it was; forgotten, and calendars keep their copy
+    return EventSpec(
+        kind=ritual.kind,
+        uid=planned.series.uid,
+        start=start,
+        duration=dt.timedelta(minutes=ritual.duration),
+        rrule=rrule,
+        until=dates.until if rrule else None,
+        exdates=dates.exdates,
+        summary=summary,
+        description=description,
+        location=ritual.location,
+        reminder=ritual.reminder,
+        private=prefs.calendar.private,
+        cancelled=cancelled,
+        instances=tuple(instances[k] for k in sorted(instances)),
+    )
+
+
+def _with_agenda(
+    prefs: Preferences, ritual: Ritual, occ: schedule.Occurrence, user_dir: Path | None, history: History | None
+) -> Instance:
+    from . import agenda, selection
+    from .history import History
+
+    summary = ritual.title
+    if not prefs.calendar.private:
+        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
+        if pick is not None:
+            summary = f"{ritual.title} · {pick.title}"
+    # shared: calendars are synced and seen by others, so the support note that
+    # ratings drive stays out; commitments carry over as in every agenda.
+    text = agenda.render(prefs, occ, user_dir=user_dir, history=history or History(), shared=True)
+    description = calendar_text.plain(text) + "\n\n" + calendar_text.pointer(occ.ritual, occ.date)
+    return Instance(dt.datetime.combine(occ.date, ritual.time), summary, description, agenda=True)
+
+
+def _next_occurrences(prefs: Preferences, today: dt.date, n: int) -> list[schedule.Occurrence]:
+    if n <= 0:
+        return []
+    found: list[schedule.Occurrence] = []
+    lo = today
+    for _ in range(calendar_series.SEARCH_STEPS):
+        found += schedule.occurrences(prefs, lo, lo + calendar_series.SEARCH_STEP)
+        if len(found) >= n:
+            break
+        lo += calendar_series.SEARCH_STEP
+    return found[:n]
+
+
+# --------------------------------------------------------------------------- icalendar
+
+
+def _calendar_head() -> icalendar.Calendar:
+    import icalendar
 
     cal = icalendar.Calendar()
     cal.add("VERSION", "2.0")
     cal.add("PRODID", PRODID)
     cal.add("CALSCALE", "GREGORIAN")
-    cal.add("METHOD", "PUBLISH")
-    cal.add("NAME", prefs.calendar.name)
-    cal.add("X-WR-CALNAME", prefs.calendar.name)
-    cal.add("X-WR-TIMEZONE", prefs.couple.timezone)
-    warnings: tuple[str, ...] = ()
-    if specs:
-        vtimezone, report = build_vtimezone(prefs.couple.timezone, begin, end)
-        cal.add_component(vtimezone)
-        warnings = tuple(report.warnings)
-    count = 0
-    for spec, sequence, stamp in versions:
-        cal.add_component(_vevent(spec, prefs, sequence, stamp, None))
-        for override in spec.overrides:
-            cal.add_component(_vevent(spec, prefs, sequence, stamp, override))
-            count += 1
-
-    # The example couple has no state: its series begins at its couple.start.
-    new_state = (
-        state
-        if prefs.is_example
-        else CalendarState(state.anchor or today, rituals, state.couple_id or couple_id(prefs))
-    )
-    return Export(cal.to_ical(), new_state, begin, end, len(specs), count, warnings)
+    return cal
 
 
-def _vevent(
-    spec: EventSpec, prefs: Preferences, sequence: int, stamp: dt.datetime, override: Override | None
+def _events(
+    spec: EventSpec, prefs: Preferences, sequence: int, stamp: dt.datetime, dtstamp: dt.datetime
+) -> tuple[icalendar.Event, ...]:
+    master = _event(spec, prefs, sequence, stamp, dtstamp, None)
+    return (master, *(_event(spec, prefs, sequence, stamp, dtstamp, i) for i in spec.instances))
+
+
+def _event(
+    spec: EventSpec,
+    prefs: Preferences,
+    sequence: int,
+    stamp: dt.datetime,
+    dtstamp: dt.datetime,
+    instance: Instance | None,
 ) -> icalendar.Event:
     import icalendar
 
@@ -445,28 +346,38 @@ def _vevent(
 
     event = icalendar.Event()
     event.add("UID", spec.uid)
-    event.add("DTSTAMP", stamp)
+    event.add("DTSTAMP", dtstamp)
+    event.add("LAST-MODIFIED", stamp)
     event.add("SEQUENCE", sequence)
-    if override is None:
+    cancelled = spec.cancelled
+    if instance is None:
         event.add("DTSTART", local(spec.start))
         event.add("DURATION", spec.duration)
-        event.add("RRULE", icalendar.vRecur.from_ical(spec.rrule))
+        if spec.rrule is not None:
+            rule = spec.rrule + (f";UNTIL={spec.until:%Y%m%dT%H%M%SZ}" if spec.until else "")
+            event.add("RRULE", icalendar.vRecur.from_ical(rule))
         for wall in spec.exdates:
             # One per line: some parsers read only the first value of a list.
             event.add("EXDATE", local(wall))
         summary, description = spec.summary, spec.description
     else:
-        event.add("RECURRENCE-ID", local(override.start))
-        event.add("DTSTART", local(override.start))
+        event.add("RECURRENCE-ID", local(instance.start))
+        event.add("DTSTART", local(instance.start))
         event.add("DURATION", spec.duration)
-        summary, description = override.summary, override.description
+        summary, description = instance.summary, instance.description
+        cancelled = cancelled or instance.cancelled
     event.add("SUMMARY", summary)
-    event.add("DESCRIPTION", description)
+    if description:
+        event.add("DESCRIPTION", description)
     if spec.location:
         event.add("LOCATION", spec.location)
-    event.add("CATEGORIES", list(spec.categories))
-    event.add("TRANSP", "OPAQUE")
-    if spec.reminder:
+    event.add("CATEGORIES", [_CATEGORY, spec.summary])
+    if spec.private:
+        # Never CLASS:PUBLIC: without CLASS a calendar keeps its own sharing settings.
+        event.add("CLASS", "PRIVATE")
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("TRANSP", "TRANSPARENT" if cancelled else "OPAQUE")
+    if spec.reminder and not cancelled:
         alarm = icalendar.Alarm()
         alarm.add("ACTION", "DISPLAY")
         alarm.add("DESCRIPTION", spec.summary)

@@ -8,6 +8,12 @@ Tests hold the arithmetic to dateutil's expansion of the very same RRULE text,
 and the exported calendar to `ritual plan` through recurring-ical-events and
 Mozilla's ical.js, so `ritual plan` and every calendar agree.
 
+Past dates follow the rule they had: when the calendar export has ended a
+series because the ritual's day, time, cadence or duration changed
+(``calendar_state``), dates before the change keep the old rule, as the
+calendar does. Only the ritual's last series follows the preferences as they
+are now.
+
 Clock changes follow RFC 5545 (and ``zoneinfo`` with ``fold=0``): an ambiguous
 local time is its first occurrence; a local time that does not exist (a
 spring-forward gap) is read with the offset before the gap, so 02:30 on the New
@@ -121,6 +127,26 @@ def _dates(ritual: Ritual, anchor: dt.date, frm: dt.date, until: dt.date) -> Ite
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def segments(prefs: Preferences, ritual: Ritual) -> list[tuple[Ritual, dt.date | None, dt.date | None]]:
+    """The rules ``ritual`` has followed: (rule, first day, first day after), None for open.
+
+    From the series the calendar has published (calendar-state.toml beside the
+    preferences); the last one is ``ritual`` itself, the preferences as they are.
+    """
+    if prefs.source is None:  # the example couple has no calendar of its own
+        return [(ritual, None, None)]
+    from . import calendar_state
+
+    series = calendar_state.recorded(prefs.source).get(ritual.kind, ())
+    if len(series) < 2:
+        return [(ritual, None, None)]
+    out: list[tuple[Ritual, dt.date | None, dt.date | None]] = []
+    for one, after in zip(series, [*series[1:], None], strict=True):
+        rule = ritual if after is None or one.rule is None else one.rule.apply(ritual)
+        out.append((rule, one.begins, after.begins if after is not None else None))
+    return out
+
+
 def occurrences(
     prefs: Preferences,
     frm: dt.date,
@@ -130,21 +156,33 @@ def occurrences(
     include_skipped: bool = False,
 ) -> list[Occurrence]:
     """Every planned occurrence with a local date in [frm, until), sorted by start."""
-    zone = prefs.zone
-    anchor = series_anchor(prefs)
     wanted = set(kinds) if kinds is not None else None
     out: list[Occurrence] = []
     for ritual in prefs.rituals:
         if wanted is not None and ritual.kind not in wanted:
             continue
-        length = dt.timedelta(minutes=ritual.duration)
-        for day in _dates(ritual, anchor, frm, until):
-            if not include_skipped and prefs.skip.covers(day):
-                continue
-            start = to_aware(dt.datetime.combine(day, ritual.time), zone)
-            end = (start.astimezone(UTC) + length).astimezone(zone)
-            out.append(Occurrence(ritual.kind, day, start, end, slot_index(ritual, anchor, day)))
+        for rule, begins, ends in segments(prefs, ritual):
+            lo = frm if begins is None else max(frm, begins)
+            hi = until if ends is None else min(until, ends)
+            out += rule_occurrences(prefs, rule, lo, hi, include_skipped=include_skipped)
     out.sort(key=lambda o: (o.start, o.ritual))
+    return out
+
+
+def rule_occurrences(
+    prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.date, *, include_skipped: bool = False
+) -> list[Occurrence]:
+    """The occurrences ``ritual``'s own rule makes in [frm, until), whatever the history."""
+    zone = prefs.zone
+    anchor = series_anchor(prefs)
+    length = dt.timedelta(minutes=ritual.duration)
+    out = []
+    for day in _dates(ritual, anchor, frm, until):
+        if not include_skipped and prefs.skip.covers(day):
+            continue
+        start = to_aware(dt.datetime.combine(day, ritual.time), zone)
+        end = (start.astimezone(UTC) + length).astimezone(zone)
+        out.append(Occurrence(ritual.kind, day, start, end, slot_index(ritual, anchor, day)))
     return out
 
 
@@ -208,8 +246,20 @@ def planned_dates(prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.da
 
     Cheap enough (~35 us for a season) to ask once per agenda of a long export.
     """
+    return [day for day, _ in _planned(prefs, ritual, frm, until)]
+
+
+def _planned(
+    prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.date
+) -> list[tuple[dt.date, Ritual]]:
+    """Planned dates in [frm, until), each with the rule it follows."""
     anchor = series_anchor(prefs)
-    return [d for d in _dates(ritual, anchor, frm, until) if not prefs.skip.covers(d)]
+    out = []
+    for rule, begins, ends in segments(prefs, ritual):
+        lo = frm if begins is None else max(frm, begins)
+        hi = until if ends is None else min(until, ends)
+        out += [(d, rule) for d in _dates(rule, anchor, lo, hi) if not prefs.skip.covers(d)]
+    return out
 
 
 def clock_change_warnings(prefs: Preferences, start: dt.date, days: int = 366) -> list[str]:
@@ -223,11 +273,12 @@ def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[Clo
     zone = prefs.zone
     out: list[ClockWarning] = []
     for ritual in prefs.rituals:
-        days = planned_dates(prefs, ritual, frm, until)
-        for day in days:
-            issue = clock_issue(dt.datetime.combine(day, ritual.time), zone)
+        planned = _planned(prefs, ritual, frm, until)
+        for day, rule in planned:
+            issue = clock_issue(dt.datetime.combine(day, rule.time), zone)
             if issue:
-                out.append(ClockWarning(ritual, day, issue, _safe_time(ritual.time, days, zone)))
+                days = [d for d, r in planned if r.time == rule.time]
+                out.append(ClockWarning(rule, day, issue, _safe_time(rule.time, days, zone)))
                 break
     return out
 

@@ -38,6 +38,8 @@ _MARGIN = dt.timedelta(days=366)
 # because the two agreed in the few years we happened to look at.
 _MIN_DERIVATION_YEARS = 8
 _DAY = 86_400
+# Observances are written from this year on (see _from_1970).
+_FIRST_YEAR = 1970
 _UTC = dt.UTC
 
 # Pattern code for "last such weekday of the month"; other codes are the first
@@ -147,28 +149,56 @@ def build_vtimezone(tzname: str, start: dt.date, end: dt.date) -> tuple[icalenda
     warnings.extend(_rule_changes(tzname, observances, start, end))
     warnings.extend(_beyond_window(zone, tzname, observances, window_end))
 
-    first_needed = _midnight_utc(start) - dt.timedelta(days=1)
-    if not transitions or transitions[0].utc > first_needed:
-        # No change shortly before `start`: say what the clocks read from the
-        # window's start, or parsers have no offset for the first events.
-        # Midnight of that day reads better than an odd hour and is safe: the
-        # zone does not change for a year after the window's start.
-        base = _state(zone, window_start)
-        local_day = (window_start + base.offset).date()
-        observances.insert(
-            0,
-            _Observance(
-                start=dt.datetime.combine(local_day, dt.time()),
-                offset_from=base.offset,
-                state=base,
-            ),
-        )
+    observances = _from_1970(zone, observances, transitions, window_start)
 
     vtimezone = icalendar.Timezone()
     vtimezone.add("TZID", tzname)
     for observance in sorted(observances, key=lambda o: o.start):
         vtimezone.add_component(_to_component(observance))
     return vtimezone, ZoneReport(warnings=tuple(warnings))
+
+
+def _from_1970(
+    zone: ZoneInfo, observances: list[_Observance], transitions: list[_Transition], window_start: dt.datetime
+) -> list[_Observance]:
+    """The observances, with the years from 1970 to the window described too.
+
+    Nothing is planned before the window, so those years need only show the
+    zone's character: vobject (behind Radicale and other CalDAV servers) takes
+    a VTIMEZONE for UTC when its offsets over 2000-2020 look like UTC's, and
+    then moves every event to UTC. London described from 2025 on is GMT before
+    that, so on such a server every summer event came an hour late.
+
+    Where the zone follows yearly rules from the window's start, those rules
+    start in 1970 instead, as Google and Thunderbird write them (no observance
+    more, so no byte more). Otherwise one observance from 1970 holds the clocks'
+    reading at the window's start; if that reading is UTC's offset while the
+    zone reads otherwise later (Casablanca in Ramadan), it holds the zone's first
+    other reading, and a change back at the window's start follows.
+    """
+    first_year = window_start + _MARGIN
+    leading = [t for t in transitions if t.utc < first_year]
+    ruled = {o.start: o for o in observances if o.pattern is not None}
+    if window_start.year > _FIRST_YEAR and leading and all(t.local in ruled for t in leading):
+        rewound = {t.local: _rewound(ruled[t.local]) for t in leading}
+        return [rewound.get(o.start, o) for o in observances]
+    real = _state(zone, window_start)
+    held = real
+    if real.offset == dt.timedelta(0):
+        held = next((t.after for t in transitions if t.after.offset != dt.timedelta(0)), real)
+    local_start = (window_start + held.offset).replace(tzinfo=None)
+    begin = min(dt.datetime(_FIRST_YEAR, 1, 1), dt.datetime.combine(local_start.date(), dt.time()))
+    extended = [_Observance(start=begin, offset_from=held.offset, state=held), *observances]
+    if held != real:
+        extended.append(_Observance(start=local_start, offset_from=held.offset, state=real))
+    return extended
+
+
+def _rewound(rule: _Observance) -> _Observance:
+    """The same yearly rule, starting with its onset in 1970."""
+    assert rule.pattern is not None
+    day = _resolve(_FIRST_YEAR, rule.start.month, rule.start.weekday(), rule.pattern)
+    return rule._replace(start=dt.datetime.combine(day, rule.start.time()))
 
 
 def _midnight_utc(day: dt.date) -> dt.datetime:

@@ -43,12 +43,14 @@ def ics(
 
     Times are your zone's wall clock before and after every clock change, and
     skipped dates are left out, exactly as `ritual plan` lists them. Re-importing
-    a newer file updates the events instead of duplicating them.
+    a newer file updates the events instead of duplicating them; a disabled
+    ritual comes back cancelled, and a new time or day applies from today on,
+    leaving past occurrences where they were.
 
     Private by default (calendar.private = true): titles "Check-in" and "Date
-    night", and a description that only names the command that prints the
-    agenda. Ratings and notes never go into a calendar; with --agendas, each
-    agenda carries the open commitments forward, as every agenda does.
+    night", marked private, and a description that says what the ritual is,
+    without names. Ratings and notes never go into a calendar; with --agendas,
+    each agenda carries the open commitments forward, as every agenda does.
     """
     from ...core import calendar_file, clock, schedule
 
@@ -82,5 +84,7 @@ def ics(
     what = f"{export.events} recurring event{'s' if export.events != 1 else ''}"
     if export.overrides:
         what += f", {export.overrides} with their own agenda"
+    if export.cancelled:
+        what += f", {export.cancelled} cancelled"
     verb = "wrote" if changed else "unchanged"
     output.out(f"{verb} {path.resolve()} ({what}, from {export.start})")
