@@ -135,3 +135,11 @@ def test_written_toml_reads_back_exactly(doc: dict[str, object]) -> None:
 
     text = "".join(f"{tomlwrite.key(k)} = {tomlwrite.value(v)}\n" for k, v in doc.items())
     assert tomllib.loads(text) == doc
+
+
+def test_a_huge_key_name_is_shortened_in_the_message() -> None:
+    name = "k" * 500_000
+    checker = filecheck.Checker("f.toml", f"[t]\n{name} = 1\n")
+    checker.unknown(f"t.{name}", ("a",))
+    (line,) = checker.error().lines()[1:]
+    assert len(line) < 200 and line.startswith("  f.toml:2: t.kkk") and "…:" in line

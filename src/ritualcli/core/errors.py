@@ -92,8 +92,14 @@ class Problem(NamedTuple):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        key = f" {self.key}:" if self.key else ""
+        key = f" {shorten(self.key)}:" if self.key else ""
         return f"{where}:{key} {self.message}"
+
+
+def shorten(text: str, most: int = 60) -> str:
+    """``text``, cut to ``most`` characters with an ellipsis: a 500 KB key name in a
+    hostile file must not become a 500 KB line of an error message."""
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 # A file with thousands of problems is the wrong file: the first screenful says so.

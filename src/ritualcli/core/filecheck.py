@@ -36,7 +36,8 @@ def did_you_mean(word: str, options: Iterable[str], *, prefix: str = "") -> str:
     ``prefix`` is put before the option (a table, for a key). The suggestion is written
     bare, as the user would type it in the file or on the command line.
     """
-    near = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    # A fuzzy match is quadratic in the word's length: a runaway word matches nothing anyway.
+    near = difflib.get_close_matches(word[:100], list(options), n=1, cutoff=0.6)
     return f"did you mean {prefix}{near[0]}?" if near else ""
 
 
