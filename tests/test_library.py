@@ -75,23 +75,48 @@ def test_ids_are_unique(lib: library.Library) -> None:
     assert len(ideas) == len(set(ideas))
 
 
-def test_a_broken_library_names_the_file_and_entry(tmp_path: Path) -> None:
-    (tmp_path / "practices.toml").write_text(
-        '[[practice]]\nid = "x"\ntitle = "X"\nwhy = "w"\nexercise = "e"\nsources = ["S"]\n'
-        'prompts = [{ text = "a", depth = "shallow", tags = [] }, { text = "b", depth = "light", tags = [] },'
-        ' { text = "c", depth = "deep" }]\n',
-        encoding="utf-8",
-    )
+def _library(tmp_path: Path, practices: str) -> Path:
+    (tmp_path / "practices.toml").write_text(practices, encoding="utf-8")
     (tmp_path / "ideas.toml").write_text(
         (TEMPLATES / "ideas.toml").read_text(encoding="utf-8"), encoding="utf-8"
     )
+    return tmp_path
+
+
+def test_a_broken_library_names_the_file_entry_and_line(tmp_path: Path) -> None:
+    folder = _library(
+        tmp_path,
+        '[[practice]]\nid = "x"\ntitle = "X"\nwhy = "w"\nexercise = "e"\nsources = ["S"]\n'
+        'prompts = [{ text = "a", depth = "shallow", tags = [] }, { text = "b", depth = "light", tags = [] },'
+        ' { text = "c", depth = "deep" }]\n',
+    )
     with pytest.raises(FileProblemsError) as info:
-        library.load(tmp_path)
+        library.load(folder)
     err = info.value
     assert err.source == str(tmp_path / "practices.toml")
-    keys = {p.key for p in err.problems}
-    assert "practice[1].prompts[1].depth" in keys  # "shallow" is not a depth
-    assert "practice[1].prompts[3].tags" in keys  # tags missing
+    where = {p.key: p.line for p in err.problems}
+    assert where["practice[1].prompts[1].depth"] == 7  # "shallow" is not a depth
+    assert where["practice[1].prompts[3].tags"] == 7  # tags missing
+
+
+def test_a_misspelt_key_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    folder = _library(
+        tmp_path,
+        '[[practice]]\nid = "x"\ntitle = "X"\nwhy = "w"\nexcercise = "e"\nsources = ["S"]\n'
+        'prompts = [{ text = "a", depth = "light", tags = [] }, { text = "b", depth = "medium", tags = [] },'
+        ' { text = "c", depth = "deep", tag = [] }]\n',
+    )
+    with pytest.raises(FileProblemsError) as info:
+        library.load(folder)
+    lines = info.value.lines()
+    assert (
+        f"  {tmp_path / 'practices.toml'}:5: practice[1].excercise: unknown key; did you mean practice[1].exercise?"
+        in (line.split(" (allowed")[0] for line in lines)
+    )
+    assert any(
+        "practice[1].prompts[3].tag: unknown key; did you mean practice[1].prompts[3].tags?" in line
+        for line in lines
+    )
 
 
 def _words(text: str) -> list[str]:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from . import templates_dir
-from .errors import FileProblemsError, Problem
+from . import filecheck, templates_dir
+from .filecheck import Checker
 from .library import (
     COMPILED_MODULE,
     ENERGIES,
@@ -28,23 +28,17 @@ from .library import (
 )
 from .preferences import DEPTHS, PLACES
 
+PRACTICE_KEYS = Practice._fields
+IDEA_KEYS = Idea._fields
+PROMPT_KEYS = Prompt._fields
+
 
 def checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
     """The libraries from their TOML, every entry checked."""
-    docs = {name: _parse(directory / name, data) for name, data in sources.items()}
     return Library(
-        practices=_read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice),
-        ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
+        practices=_read(directory / PRACTICES_FILE, sources[PRACTICES_FILE], "practice", _practice),
+        ideas=_read(directory / IDEAS_FILE, sources[IDEAS_FILE], "idea", _idea),
     )
-
-
-def _parse(path: Path, data: bytes) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
 
 
 def compile_module(directory: Path) -> str:
@@ -70,14 +64,6 @@ def compile_module(directory: Path) -> str:
     )
 
 
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(Problem(key, message))
-
-
 class _HasId(Protocol):
     @property
     def id(self) -> str: ...
@@ -88,12 +74,17 @@ T = TypeVar("T", bound=_HasId)
 
 def _read(
     path: Path,
-    doc: Mapping[str, Any],
+    data: bytes,
     table: str,
-    build: Callable[[Mapping[str, Any], str, _Problems], T | None],
+    build: Callable[[Mapping[str, Any], str, Checker], T | None],
 ) -> tuple[T, ...]:
+    text = filecheck.decode(data, str(path))
+    doc = filecheck.parse_toml(text, str(path), "library")
+    problems = Checker(str(path), text)
+    for name in doc:
+        if name != table:
+            problems.unknown(name, (table,))
     entries = doc.get(table)
-    problems = _Problems()
     if not isinstance(entries, list) or not entries:
         problems.add(table, f"expected one or more [[{table}]] tables")
         entries = []
@@ -111,12 +102,17 @@ def _read(
             problems.add(f"{key}.id", f"{item.id!r} is used twice")
         seen.add(item.id)
         out.append(item)
-    if problems.items:
-        raise FileProblemsError(str(path), problems.items)
+    problems.raise_if_any()
     return tuple(out)
 
 
-def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> str:
+def _known(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...], problems: Checker) -> None:
+    for name in entry:
+        if name not in allowed:
+            problems.unknown(f"{key}.{name}", allowed)
+
+
+def _text(entry: Mapping[str, Any], key: str, name: str, problems: Checker) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
         problems.add(f"{key}.{name}", "expected a non-empty string")
@@ -124,7 +120,7 @@ def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) ->
     return value.strip()
 
 
-def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> tuple[str, ...]:
+def _strings(entry: Mapping[str, Any], key: str, name: str, problems: Checker) -> tuple[str, ...]:
     value = entry.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.add(f"{key}.{name}", "expected an array of non-empty strings")
@@ -132,12 +128,13 @@ def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems)
     return tuple(v.strip() for v in value)
 
 
-def _prompt(raw: object, key: str, problems: _Problems, default_depth: str | None = None) -> Prompt | None:
+def _prompt(raw: object, key: str, problems: Checker, default_depth: str | None = None) -> Prompt | None:
     if isinstance(raw, str) and default_depth is not None:
         return Prompt(raw.strip(), default_depth, ())
     if not isinstance(raw, dict):
         problems.add(key, "expected a table with text, depth and tags")
         return None
+    _known(raw, key, PROMPT_KEYS, problems)
     text = _text(raw, key, "text", problems)
     depth = raw.get("depth", default_depth)
     if depth not in DEPTHS:
@@ -149,8 +146,9 @@ def _prompt(raw: object, key: str, problems: _Problems, default_depth: str | Non
     return Prompt(text, depth, tags) if text else None
 
 
-def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practice | None:
-    before = len(problems.items)
+def _practice(entry: Mapping[str, Any], key: str, problems: Checker) -> Practice | None:
+    before = len(problems.problems)
+    _known(entry, key, PRACTICE_KEYS, problems)
     raw_prompts = entry.get("prompts", [])
     if not isinstance(raw_prompts, list) or len(raw_prompts) < 3:
         problems.add(f"{key}.prompts", "a practice needs at least three prompts")
@@ -167,11 +165,12 @@ def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practi
     )
     if not practice.sources:
         problems.add(f"{key}.sources", "name the seed article the practice comes from")
-    return practice if len(problems.items) == before else None
+    return practice if len(problems.problems) == before else None
 
 
-def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | None:
-    before = len(problems.items)
+def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
+    before = len(problems.problems)
+    _known(entry, key, IDEA_KEYS, problems)
     setting = entry.get("setting")
     if setting not in PLACES:
         problems.add(f"{key}.setting", f"{setting!r} is not one of {', '.join(PLACES)}")
@@ -203,7 +202,7 @@ def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | Non
         description=_text(entry, key, "description", problems),
         prompts=tuple(p for p in prompts if p is not None),
     )
-    return idea if len(problems.items) == before else None
+    return idea if len(problems.problems) == before else None
 
 
 def main() -> None:
