@@ -1,21 +1,22 @@
 """Reading and checking the libraries' TOML, entry by entry.
 
-Not on the start-up path: every start reads the checked records compiled into
-``library_compiled.py``. This runs when they are regenerated
-(``python -m ritualcli.library``), when the TOML has been edited since (then the
-TOML itself is used, checked here), and in the tests.
+Not on the start-up path once the checked records are compiled (see ``library``):
+this runs when the wheel is built, on a checkout's first run and after an edit to
+the TOML, and from ``python -m ritualcli.core.library``, which checks the built-in
+libraries after an edit. Every problem in a file is reported at once, with its line.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from . import filecheck, templates_dir
+from .errors import RitualError
 from .filecheck import Checker
 from .library import (
-    COMPILED_MODULE,
     ENERGIES,
     IDEAS_FILE,
     PRACTICES_FILE,
@@ -23,7 +24,6 @@ from .library import (
     Library,
     Practice,
     Prompt,
-    fingerprint,
     read_sources,
 )
 from .preferences import DEPTHS, PLACES
@@ -38,29 +38,6 @@ def checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
     return Library(
         practices=_read(directory / PRACTICES_FILE, sources[PRACTICES_FILE], "practice", _practice),
         ideas=_read(directory / IDEAS_FILE, sources[IDEAS_FILE], "idea", _idea),
-    )
-
-
-def compile_module(directory: Path) -> str:
-    """library_compiled.py's text: the checked records of the TOML in ``directory``."""
-    import pprint
-
-    sources = read_sources(directory)
-    lib = checked(directory, sources)  # refuses content that does not validate
-
-    def literal(records: tuple[Practice, ...] | tuple[Idea, ...]) -> str:
-        # Plain tuples, prompts (the last field) too: a record's repr would name its class.
-        plain = tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
-        return pprint.pformat(plain, width=110)
-
-    return (
-        '"""The practice and idea libraries, checked: made by `python -m ritualcli.library`."""\n'
-        "# Generated from templates/practices.toml and ideas.toml: edit those, then regenerate.\n"
-        "# ruff: noqa\n"
-        "# mypy: ignore-errors\n\n"
-        f"FINGERPRINT = {fingerprint(sources)!r}\n\n"
-        f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
-        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n"
     )
 
 
@@ -205,10 +182,13 @@ def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
     return idea if len(problems.problems) == before else None
 
 
-def main() -> None:
-    """Regenerate library_compiled.py from the built-in TOML."""
-    from . import fsio
-
-    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.library_dir()))
-    COMPILED_MODULE.chmod(0o644)  # shipped code, not private data
-    print(f"wrote {COMPILED_MODULE}")
+def main() -> int:
+    """Check the built-in libraries: ``python -m ritualcli.core.library`` after editing them."""
+    folder = templates_dir.library_dir()
+    try:
+        lib = checked(folder, read_sources(folder))
+    except RitualError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        return exc.exit_code
+    print(f"{folder}: {len(lib.practices)} practices and {len(lib.ideas)} ideas, no problems")
+    return 0
