@@ -1,6 +1,6 @@
 """What every command starts from: the preferences file it was pointed at."""
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 from pathlib import Path
 from typing import NamedTuple

@@ -4,7 +4,7 @@ The core raises these; only ``cli.RitualGroup`` turns them into a message and an
 exit code, so no command repeats that logic.
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 from typing import NamedTuple
 

@@ -15,7 +15,7 @@ York spring-forward Sunday is 03:30 EDT. Every instance lasts exactly its
 duration in real time, even across a clock change.
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
@@ -99,7 +99,7 @@ def slot_index(ritual: Ritual, anchor: dt.date, day: dt.date) -> int:
     return (day.year - first.year) * 12 + day.month - first.month
 
 
-def to_aware(local: dt.datetime, zone: "ZoneInfo") -> dt.datetime:
+def to_aware(local: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """Wall-clock time -> the real instant, shown on the zone's real clock (RFC 5545)."""
     return local.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
@@ -173,7 +173,7 @@ def previous_occurrence(prefs: Preferences, kind: str, before: dt.date) -> Occur
 # --------------------------------------------------------------------------- clock changes
 
 
-def clock_issue(local: dt.datetime, zone: "ZoneInfo") -> str | None:
+def clock_issue(local: dt.datetime, zone: ZoneInfo) -> str | None:
     """'gap' if the wall time does not exist that day, 'overlap' if it happens twice."""
     first = local.replace(tzinfo=zone, fold=0)
     second = local.replace(tzinfo=zone, fold=1)
@@ -230,7 +230,7 @@ def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[Clo
     return out
 
 
-def _safe_time(wanted: dt.time, days: list[dt.date], zone: "ZoneInfo") -> dt.time | None:
+def _safe_time(wanted: dt.time, days: list[dt.date], zone: ZoneInfo) -> dt.time | None:
     """The nearest half-hour time that is neither skipped nor doubled on any of ``days``."""
     base = wanted.hour * 60 + wanted.minute
     for step in range(1, 48):

@@ -20,7 +20,7 @@ machine and in any process, and ``ritual plan`` names the same focus and idea as
 No jinja2 here: ``ritual plan`` uses this module and must start fast.
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 import functools
 import math
