@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def session(ctx: typer.Context, config: Path | None) -> Session:
     """The command's own --config wins over the one given before the command name."""
-    # Imported here: every command module is loaded at start-up (and on each Tab
-    # completion), but only a command that runs needs the preferences machinery.
+    # Imported here: `ritual --help` loads every command module (for its summary),
+    # and only a command that runs needs the preferences machinery.
     from ..session import open_session
 
     root = ctx.find_root().obj

@@ -66,7 +66,8 @@ def init(
     Never overwrites an existing file without --force, and never waits for input
     when there is no terminal.
     """
-    # Imported here: this module loads on every start, and only `init` writes a file.
+    # Imported here: `ritual --help` loads this module too (for its summary), and only
+    # running `init` writes a file.
     from ...core import fsio, preferences
 
     sess = session(ctx, config)
