@@ -489,7 +489,7 @@ def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
     assert "from: How To Create Emotional Safety In Your Relationship" in text
     one = cli("practices", "curiosity").stdout
     assert "exercise:" in one and "[deep]" in one
-    assert "did you mean 'curiosity'" in cli("practices", "curiousity", code=2).stderr
+    assert "did you mean curiosity?" in cli("practices", "curiousity", code=2).stderr
 
 
 def test_compiled_templates_are_cached_privately_and_never_fail_a_render(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-EXIT_OK = 0
 EXIT_FAILURE = 1  # a failure while working: disk, permissions, a lock held too long
 EXIT_USAGE = 2  # bad usage or a bad preferences / history / template file
 

@@ -64,10 +64,9 @@ def _trend_summary(t: Trend) -> str:
 
 
 def text(s: Stats) -> list[str]:
-    from ...core.preferences import ritual_title
-
     """Plain lines: readable in cron mail, in a pipe, without colour."""
     from ...core import rhythm
+    from ...core.preferences import ritual_title
 
     span = "since your start date" if s.since_start else f"{s.weeks} week{'' if s.weeks == 1 else 's'}"
     lines = [f"Your rhythm, {s.start} to {s.end} ({span})"]
