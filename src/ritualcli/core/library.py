@@ -7,8 +7,8 @@ line instead of turning into a KeyError in the middle of an agenda. No jinja2 he
 and must start fast.
 
 The TOML files are the source people edit. Parsing and checking them costs about
-20 ms, a fifth of what ``ritual plan`` takes, so the checked records are also kept
-compiled: marshalled plain tuples that load in half a millisecond. The wheel ships
+20 ms, a quarter of what ``ritual plan`` takes, so the checked records are also kept
+compiled: marshalled plain tuples that load in under 2 ms. The wheel ships
 them (``hatch_build.py`` compiles them at build time, beside this module); a source
 checkout or an editable install compiles them on first use into the user's cache
 folder (``cache``). Either copy carries a fingerprint of the TOML and of the code
