@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ritualcli.core import library, library_check, templates_dir, vocabulary
+from ritualcli.core import library, templates_dir, vocabulary
 from ritualcli.core.errors import FileProblemsError
 from ritualcli.core.preferences import DEPTHS, PLACES
 
@@ -272,114 +272,6 @@ def test_content_is_in_the_projects_own_words(lib: library.Library) -> None:
     assert copied == []
 
 
-def test_compiled_module_is_current() -> None:
-    # library_compiled.py is what every start reads (no TOML parse, no json import);
-    # it must hold exactly what the TOML says. Regenerate: python -m ritualcli.core.library
-    folder = templates_dir.library_dir()
-    assert library.COMPILED_MODULE.read_text(encoding="utf-8") == library_check.compile_module(folder), (
-        "src/ritualcli/library_compiled.py is out of date: run `python -m ritualcli.core.library`"
-    )
-
-
-def test_compiled_module_loads_the_checked_records() -> None:
-    # The compiled records are trusted without re-checking; they must be what checking the TOML gives.
-    folder = templates_dir.library_dir()
-    sources = library.read_sources(folder)
-    compiled = library._compiled(library.fingerprint(sources))
-    checked = library_check.checked(folder, sources)
-    assert compiled is not None, "library_compiled.py did not load"
-    assert compiled.practices == checked.practices
-    assert compiled.ideas == checked.ideas
-    assert compiled.repair == checked.repair
-    assert len(checked.practices) >= 17 and len(checked.ideas) >= 120 and len(checked.repair) >= 5
-
-
-def _own_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the built-in TOML that library.load() treats as the built-in folder."""
-    import shutil
-
-    folder = templates_dir.library_dir()
-    for name in library.LIBRARY_FILES:
-        shutil.copy(folder / name, tmp_path / name)
-    monkeypatch.setattr(library, "_builtin_dir", lambda: tmp_path)
-    library._load.cache_clear()
-    monkeypatch.setattr(library, "_load", library._load.__wrapped__)
-    return tmp_path
-
-
-def test_a_stale_compiled_module_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = _own_copy(tmp_path, monkeypatch)
-    first_title = library.load().practices[0].title
-    edited = (folder / library.PRACTICES_FILE).read_text(encoding="utf-8")
-    (folder / library.PRACTICES_FILE).write_text(
-        edited.replace(f'title = "{first_title}"', 'title = "Edited without regenerating"', 1),
-        encoding="utf-8",
-    )
-    assert library.load().practices[0].title == "Edited without regenerating"
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda m: setattr(m, "PRACTICES", tuple(p[1:] for p in m.PRACTICES)),  # a field missing
-        lambda m: setattr(m, "IDEAS", tuple((*i, "extra") for i in m.IDEAS)),  # a field too many
-        lambda m: setattr(m, "IDEAS", ((*m.IDEAS[0][:-1], (("only text",),)),)),  # a short prompt
-        lambda m: delattr(m, "IDEAS"),
-        lambda m: setattr(m, "FINGERPRINT", "from another version"),
-    ],
-    ids=["missing field", "extra field", "short prompt", "no ideas", "other fingerprint"],
-)
-def test_a_damaged_compiled_module_falls_back_to_the_toml(
-    monkeypatch: pytest.MonkeyPatch, damage: Any
-) -> None:
-    from ritualcli.core import library_compiled
-
-    checked = library_check.checked(
-        templates_dir.library_dir(), library.read_sources(templates_dir.library_dir())
-    )
-    for name in ("FINGERPRINT", "PRACTICES", "IDEAS", "REPAIR"):
-        monkeypatch.setattr(library_compiled, name, getattr(library_compiled, name))  # restored afterwards
-    damage(library_compiled)
-    fingerprint = library.fingerprint(library.read_sources(templates_dir.library_dir()))
-    assert library._compiled(fingerprint) is None
-    monkeypatch.setattr(library, "_load", library._load.__wrapped__)
-    lib = library.load()
-    assert lib.practices == checked.practices and lib.ideas == checked.ideas and lib.repair == checked.repair
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda text: text[: len(text) // 2],  # cut short: a SyntaxError on import
-        lambda text: text.replace("IDEAS = (", "IDEAS = ((", 1),  # an unclosed bracket
-        lambda text: "\udcff" + text,  # not UTF-8 at all (written with surrogateescape)
-        lambda text: text.replace("FINGERPRINT = ", "FINGERPRINT = undefined_name or ", 1),
-    ],
-    ids=["truncated", "unclosed", "not utf-8", "name error"],
-)
-def test_plan_works_with_a_damaged_compiled_module(tmp_path: Path, damage: Any) -> None:
-    """An installed package whose library_compiled.py is broken still plans, from the TOML."""
-    import os
-    import shutil
-    import subprocess
-    import sys
-
-    package = tmp_path / "site" / "ritualcli"
-    shutil.copytree(Path(library.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(templates_dir.content_root(), package / "templates")  # as the wheel installs it
-    compiled = package / "core" / "library_compiled.py"
-    compiled.write_bytes(damage(compiled.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
-    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site"), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("RITUAL_CONFIG", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv = ['ritual', 'plan']; from ritualcli.cli.app import main; main()"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert "focus:" in proc.stdout and "idea:" in proc.stdout
-
-
 # American spellings the content must not use: the product writes British English.
 AMERICAN = (
     r"\b(colors?|favorites?|flavors?|behaviors?|honors?|honored|neighbors?|centers?|armor|humor|savor\w*"
@@ -393,3 +285,21 @@ def test_content_is_in_british_spelling() -> None:
     texts["SOURCES.md"] = SOURCES_MD.read_text(encoding="utf-8")
     found = {name: sorted(set(re.findall(AMERICAN, text, re.I))) for name, text in texts.items()}
     assert {name: words for name, words in found.items() if words} == {}
+
+
+def test_library_problems_name_their_line_and_a_misspelt_key(tmp_path: Path) -> None:
+    practices = (
+        '[[practice]]\nid = "x"\ntitle = "X"\nwhy = "w"\nexcercise = "e"\nsources = ["S"]\n'
+        'prompts = [{ text = "a", depth = "shallow", tags = [] }, { text = "b", depth = "medium", tags = [] },'
+        ' { text = "c", depth = "deep", tag = [] }]\n'
+    )
+    with pytest.raises(FileProblemsError) as info:
+        library.load(_copy_library(tmp_path, practices=practices))
+    where = {p.key: p.line for p in info.value.problems}
+    assert where["practice[1].prompts[1].depth"] == 7  # "shallow" is not a depth
+    lines = [line.split(" (allowed")[0] for line in info.value.lines()]
+    assert (
+        f"  {tmp_path / 'practices.toml'}:5: practice[1].excercise: unknown key; did you mean exercise?"
+        in lines
+    )
+    assert any("practice[1].prompts[3].tag: unknown key; did you mean tags?" in line for line in lines)

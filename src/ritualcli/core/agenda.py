@@ -29,29 +29,12 @@ DATE_FALLBACK_PRACTICE = "shared-vulnerability"
 SUPPORT_TEMPLATE = f"_support{templates_dir.SUFFIX}"
 
 
-# English names, as strftime's %A and %B give them: ritual never sets a locale.
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 class When(NamedTuple):
     """An occurrence's date and time, ready to print.
 
-    A NamedTuple (same repr as the dataclass it was) built without strftime: four
-    strftime calls and a frozen dataclass cost ~16 us, once per agenda of an export.
+    The names are English: strftime's %A and %B follow the C library's LC_TIME,
+    which stays "C" because ritual never calls ``setlocale`` (the rest of an agenda
+    is English too).
     """
 
     date: str  # YYYY-MM-DD
@@ -65,13 +48,12 @@ class When(NamedTuple):
     @classmethod
     def of(cls, occ: Occurrence, timezone: str) -> When:
         d, start, end = occ.date, occ.start, occ.end
-        weekday = WEEKDAYS[d.weekday()]
         return cls(
             d.isoformat(),
-            weekday,
-            f"{weekday} {d.day} {MONTHS[d.month - 1]} {d.year}",
-            f"{start.hour:02d}:{start.minute:02d}",
-            f"{end.hour:02d}:{end.minute:02d}",
+            f"{d:%A}",
+            f"{d:%A} {d.day} {d:%B %Y}",  # the day without a leading zero, which %d would add
+            f"{start:%H:%M}",
+            f"{end:%H:%M}",
             start.tzname() or "",
             timezone,
         )

@@ -276,7 +276,11 @@ def _spec(
 
 
 def _with_agenda(
-    prefs: Preferences, ritual: Ritual, occ: schedule.Occurrence, user_dir: Path | None, history: History | None
+    prefs: Preferences,
+    ritual: Ritual,
+    occ: schedule.Occurrence,
+    user_dir: Path | None,
+    history: History | None,
 ) -> Instance:
     from . import agenda, selection
     from .history import History

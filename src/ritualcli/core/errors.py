@@ -4,9 +4,10 @@ The core raises these; only ``cli.RitualGroup`` turns them into a message and an
 exit code, so no command repeats that logic.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
-EXIT_OK = 0
 EXIT_FAILURE = 1  # a failure while working: disk, permissions, a lock held too long
 EXIT_USAGE = 2  # bad usage or a bad preferences / history / template file
 

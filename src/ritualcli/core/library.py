@@ -2,36 +2,41 @@
 
 Loaded once per process into immutable records, checked entry by entry
 (``library_check``), so a mistake in the shipped content is reported by file and
-entry instead of turning into a KeyError in the middle of an agenda. No jinja2 here: ``ritual plan`` reads
-the libraries to name the focus practice and the date idea, and must start fast.
+line instead of turning into a KeyError in the middle of an agenda. No jinja2 here:
+``ritual plan`` reads the libraries to name the focus practice and the date idea,
+and must start fast.
 
-The TOML files are the source people edit. Parsing and checking them costs
-about 30 ms on every start, so ``library_compiled.py`` holds the checked records
-as Python literals: from its .pyc they load in well under a millisecond, with no
-``json`` import either. It carries a fingerprint of the TOML it was made from and
-of the record fields; when either has changed (an edit without regenerating), or
-the module does not read as records, the TOML itself is read and checked, so the
-compiled copy can never be stale. Regenerate with ``python -m ritualcli.library``;
-``tests/test_library.py`` fails when it is out of date.
+The TOML files are the source people edit. Parsing and checking them costs about
+20 ms, a quarter of what ``ritual plan`` takes, so the checked records are also kept
+compiled: marshalled plain tuples that load in under 2 ms. The wheel ships
+them (``hatch_build.py`` compiles them at build time, beside this module); a source
+checkout or an editable install compiles them on first use into the user's cache
+folder (``cache``). Either copy carries a fingerprint of the TOML and of the code
+that checks it, and is used only when that matches: an edit is picked up at once,
+and a compiled copy that is missing, stale or damaged in any way just means the
+TOML is read and checked (then cached again).
 """
 
-# No `from __future__ import annotations`: see preferences.py (start-up cost).
+from __future__ import annotations
 
 import functools
+import marshal
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from . import templates_dir
-from .errors import FileProblemsError, Problem
+from . import cache, filecheck, templates_dir
 from .preferences import DEPTHS
 
 PRACTICES_FILE = "practices.toml"
 IDEAS_FILE = "ideas.toml"
 REPAIR_FILE = "repair.toml"
 LIBRARY_FILES = (PRACTICES_FILE, IDEAS_FILE, REPAIR_FILE)
-COMPILED_MODULE = Path(__file__).with_name("library_compiled.py")
+MAX_BYTES = 4 << 20  # the shipped files are ~50 KB each
+CODE_FILES = ("library.py", "library_check.py")
+PACKAGED_FILE = "library_compiled.bin"  # in the wheel, beside this module
+CACHE_FILE = "library.bin"  # in the cache folder, for a checkout
 ENERGIES = ("low", "medium", "high")
 
 
@@ -122,7 +127,7 @@ class Library:
 
 
 def load(directory: Path | None = None) -> Library:
-    """The libraries in ``directory`` (default: the built-in templates), read once."""
+    """The libraries in ``directory`` (default: the built-in ones), read once."""
     return _load(directory or _builtin_dir())
 
 
@@ -135,48 +140,89 @@ def _builtin_dir() -> Path:
 @functools.cache
 def _load(directory: Path) -> Library:
     sources = read_sources(directory)
-    compiled = _compiled(fingerprint(sources)) if directory == _builtin_dir() else None
-    if compiled is None:
-        from .library_check import checked  # the TOML itself: only after an edit not yet compiled
+    if directory != _builtin_dir():
+        from .library_check import checked
 
         return checked(directory, sources)
-    return compiled
+    key = fingerprint(sources)
+    lib = from_compiled(_packaged(), key) or from_compiled(cache.read(CACHE_FILE), key)
+    if lib is None:
+        from .library_check import checked  # the TOML itself: a checkout's first run, or after an edit
+
+        lib = checked(directory, sources)
+        cache.write(CACHE_FILE, compiled(lib, key))
+    return lib
 
 
 def read_sources(directory: Path) -> dict[str, bytes]:
-    out = {}
-    for name in LIBRARY_FILES:
-        path = directory / name
-        try:
-            out[name] = path.read_bytes()
-        except OSError as exc:
-            raise FileProblemsError(str(path), [Problem("", f"cannot read: {exc.strerror or exc}")]) from None
-    return out
+    """The bytes of each library file in ``directory``."""
+    return {name: filecheck.read_bytes(directory / name, "library", MAX_BYTES) for name in LIBRARY_FILES}
 
 
 def fingerprint(sources: Mapping[str, bytes]) -> str:
-    """What the compiled records depend on: the TOML's bytes and the records' fields.
+    """What the compiled records depend on: the TOML, and the code that checks it and
+    defines the records (this module and ``library_check``).
 
     Detects an edit, not an attacker: crc32 needs no OpenSSL load at start-up.
     """
-    files = "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for _, data in sorted(sources.items()))
-    fields = ",".join(Practice._fields + Idea._fields + RepairStep._fields + Prompt._fields)
-    return f"{files}/{zlib.crc32(fields.encode()):08x}"
+    code = [_bytes_or_empty(Path(__file__).with_name(name)) for name in CODE_FILES]
+    return "-".join(f"{zlib.crc32(data):08x}:{len(data)}" for data in [*sources.values(), *code])
 
 
-def _compiled(expected: str) -> Library | None:
-    """The records in library_compiled.py, if made from exactly this TOML (checked then)."""
+def _bytes_or_empty(path: Path) -> bytes:
     try:
-        from . import library_compiled as compiled
+        return path.read_bytes()
+    except OSError:  # no source beside the bytecode: the fingerprint still differs from a checkout's
+        return b""
 
-        if expected != compiled.FINGERPRINT:
+
+# --------------------------------------------------------------------------- compiled
+
+# A compiled library: MAGIC, the crc32 of the rest in hex and a newline, then
+# marshal data (format 4, read by every Python 3) of (fingerprint, practices,
+# ideas, repair steps), each record a plain tuple. The crc32 catches a damaged file before
+# marshal (not built to read damaged data) ever sees it.
+MAGIC = b"ritual-library 1\n"
+
+
+def compiled(lib: Library, key: str) -> bytes:
+    """``lib`` as a compiled library made from the sources whose fingerprint is ``key``."""
+
+    def plain(
+        records: tuple[Practice, ...] | tuple[Idea, ...] | tuple[RepairStep, ...],
+    ) -> tuple[tuple[Any, ...], ...]:
+        # The last field is the prompts: plain tuples too.
+        return tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
+
+    data = marshal.dumps((key, plain(lib.practices), plain(lib.ideas), plain(lib.repair)), 4)
+    return MAGIC + f"{zlib.crc32(data):08x}\n".encode() + data
+
+
+def from_compiled(blob: bytes | None, key: str) -> Library | None:
+    """The library in ``blob``, if it is whole and was made from the sources ``key`` names."""
+    if blob is None or not blob.startswith(MAGIC):
+        return None
+    checksum, data = blob[len(MAGIC) : len(MAGIC) + 9], blob[len(MAGIC) + 9 :]
+    try:
+        if checksum != f"{zlib.crc32(data):08x}\n".encode():
+            return None
+        made_from, practices, ideas, repair = marshal.loads(data)
+        if made_from != key:
             return None
         return Library(
-            practices=tuple(_record(Practice, p) for p in compiled.PRACTICES),
-            ideas=tuple(_record(Idea, i) for i in compiled.IDEAS),
-            repair=tuple(_record(RepairStep, r) for r in compiled.REPAIR),
+            practices=tuple(_record(Practice, p) for p in practices),
+            ideas=tuple(_record(Idea, i) for i in ideas),
+            repair=tuple(_record(RepairStep, r) for r in repair),
         )
-    except Exception:  # missing or damaged in any way (even a SyntaxError): check the TOML instead
+    except Exception:  # the right checksum on the wrong shape: rebuild, never fail
+        return None
+
+
+def _packaged() -> bytes | None:
+    """The compiled library the wheel ships beside this module (a checkout has none)."""
+    try:
+        return Path(__file__).with_name(PACKAGED_FILE).read_bytes()
+    except OSError:
         return None
 
 
@@ -189,7 +235,7 @@ def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
     return kind._make([*head, tuple(Prompt(text, depth, tags) for text, depth, tags in prompts)])
 
 
-if __name__ == "__main__":  # python -m ritualcli.library: regenerate library_compiled.py
+if __name__ == "__main__":  # python -m ritualcli.core.library: check the TOML after editing it
     from ritualcli.core.library_check import main
 
-    main()
+    raise SystemExit(main())

@@ -1,22 +1,23 @@
 """Reading and checking the libraries' TOML, entry by entry.
 
-Not on the start-up path: every start reads the checked records compiled into
-``library_compiled.py``. This runs when they are regenerated
-(``python -m ritualcli.library``), when the TOML has been edited since (then the
-TOML itself is used, checked here), and in the tests.
+Not on the start-up path once the checked records are compiled (see ``library``):
+this runs when the wheel is built, on a checkout's first run and after an edit to
+the TOML, and from ``python -m ritualcli.core.library``, which checks the built-in
+libraries after an edit. Every problem in a file is reported at once, with its line;
+every word a file uses comes from the fixed vocabularies in ``vocabulary``.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from . import templates_dir
-from .errors import FileProblemsError, Problem
-from .filecheck import with_suggestion
+from . import filecheck, templates_dir
+from .errors import RitualError
+from .filecheck import Checker, with_suggestion
 from .library import (
-    COMPILED_MODULE,
     ENERGIES,
     IDEAS_FILE,
     PRACTICES_FILE,
@@ -26,7 +27,6 @@ from .library import (
     Practice,
     Prompt,
     RepairStep,
-    fingerprint,
     read_sources,
 )
 from .preferences import DEPTHS, PLACES
@@ -35,57 +35,13 @@ from .vocabulary import AVOID, INTERESTS, KINDS, REPAIR_STAGES, SEASONS, TIMES_O
 
 def checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
     """The libraries from their TOML, every entry checked."""
-    docs = {name: _parse(directory / name, data) for name, data in sources.items()}
-    practices = _read(directory / PRACTICES_FILE, docs[PRACTICES_FILE], "practice", _practice)
-    _check_path(directory / PRACTICES_FILE, practices)
-    repair = _read(directory / REPAIR_FILE, docs[REPAIR_FILE], "step", _repair_step)
-    _check_stages(directory / REPAIR_FILE, repair)
     return Library(
-        practices=practices,
-        ideas=_read(directory / IDEAS_FILE, docs[IDEAS_FILE], "idea", _idea),
-        repair=repair,
+        practices=_read(
+            directory / PRACTICES_FILE, sources[PRACTICES_FILE], "practice", _practice, _check_path
+        ),
+        ideas=_read(directory / IDEAS_FILE, sources[IDEAS_FILE], "idea", _idea),
+        repair=_read(directory / REPAIR_FILE, sources[REPAIR_FILE], "step", _repair_step, _check_stages),
     )
-
-
-def _parse(path: Path, data: bytes) -> Any:
-    import tomllib
-
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise FileProblemsError(str(path), [Problem("", f"not valid TOML: {exc}")]) from None
-
-
-def compile_module(directory: Path) -> str:
-    """library_compiled.py's text: the checked records of the TOML in ``directory``."""
-    import pprint
-
-    sources = read_sources(directory)
-    lib = checked(directory, sources)  # refuses content that does not validate
-
-    def literal(records: tuple[Practice, ...] | tuple[Idea, ...] | tuple[RepairStep, ...]) -> str:
-        # Plain tuples, prompts (the last field) too: a record's repr would name its class.
-        plain = tuple((*r[:-1], tuple(tuple(q) for q in r.prompts)) for r in records)
-        return pprint.pformat(plain, width=110)
-
-    return (
-        '"""The practice and idea libraries, checked: made by `python -m ritualcli.library`."""\n'
-        "# Generated from templates/library/*.toml: edit those, then regenerate.\n"
-        "# ruff: noqa\n"
-        "# mypy: ignore-errors\n\n"
-        f"FINGERPRINT = {fingerprint(sources)!r}\n\n"
-        f"# {', '.join(Practice._fields)}\nPRACTICES = {literal(lib.practices)}\n\n"
-        f"# {', '.join(Idea._fields)}\nIDEAS = {literal(lib.ideas)}\n\n"
-        f"# {', '.join(RepairStep._fields)}\nREPAIR = {literal(lib.repair)}\n"
-    )
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(Problem(key, message))
 
 
 class _HasId(Protocol):
@@ -98,12 +54,19 @@ T = TypeVar("T", bound=_HasId)
 
 def _read(
     path: Path,
-    doc: Mapping[str, Any],
+    data: bytes,
     table: str,
-    build: Callable[[Mapping[str, Any], str, _Problems], T | None],
+    build: Callable[[Mapping[str, Any], str, Checker], T | None],
+    across: Callable[[tuple[T, ...], Checker], None] | None = None,
 ) -> tuple[T, ...]:
+    """Every ``[[table]]`` of a file, each built and checked; ``across`` checks them together."""
+    text = filecheck.decode(data, str(path))
+    doc = filecheck.parse_toml(text, str(path), "library")
+    problems = Checker(str(path), text)
+    for name in doc:
+        if name != table:
+            problems.unknown(name, (table,))
     entries = doc.get(table)
-    problems = _Problems()
     if not isinstance(entries, list) or not entries:
         problems.add(table, f"expected one or more [[{table}]] tables")
         entries = []
@@ -121,12 +84,19 @@ def _read(
             problems.add(f"{key}.id", f"{item.id!r} is used twice")
         seen.add(item.id)
         out.append(item)
-    if problems.items:
-        raise FileProblemsError(str(path), problems.items)
+    if across is not None and not problems:
+        across(tuple(out), problems)
+    problems.raise_if_any()
     return tuple(out)
 
 
-def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> str:
+def _known(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...], problems: Checker) -> None:
+    for name in entry:
+        if name not in allowed:
+            problems.unknown(f"{key}.{name}", allowed)
+
+
+def _text(entry: Mapping[str, Any], key: str, name: str, problems: Checker) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
         problems.add(f"{key}.{name}", "expected a non-empty string")
@@ -134,7 +104,7 @@ def _text(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) ->
     return value.strip()
 
 
-def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems) -> tuple[str, ...]:
+def _strings(entry: Mapping[str, Any], key: str, name: str, problems: Checker) -> tuple[str, ...]:
     value = entry.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.add(f"{key}.{name}", "expected an array of non-empty strings")
@@ -142,10 +112,11 @@ def _strings(entry: Mapping[str, Any], key: str, name: str, problems: _Problems)
     return tuple(v.strip() for v in value)
 
 
-def _prompt(raw: object, key: str, problems: _Problems) -> Prompt | None:
+def _prompt(raw: object, key: str, problems: Checker) -> Prompt | None:
     if not isinstance(raw, dict):
         problems.add(key, "expected a table with text, depth and tags")
         return None
+    _known(raw, key, Prompt._fields, problems)
     text = _text(raw, key, "text", problems)
     depth = raw.get("depth")
     if depth not in DEPTHS:
@@ -157,7 +128,7 @@ def _prompt(raw: object, key: str, problems: _Problems) -> Prompt | None:
     return Prompt(text, depth, tags) if text else None
 
 
-def _prompts(entry: Mapping[str, Any], key: str, problems: _Problems, least: int) -> tuple[Prompt, ...]:
+def _prompts(entry: Mapping[str, Any], key: str, problems: Checker, least: int) -> tuple[Prompt, ...]:
     raw_prompts = entry.get("prompts", [])
     if not isinstance(raw_prompts, list) or len(raw_prompts) < least:
         problems.add(f"{key}.prompts", f"expected at least {least} prompts")
@@ -172,7 +143,7 @@ def _words(
     name: str,
     vocabulary: Mapping[str, str],
     what: str,
-    problems: _Problems,
+    problems: Checker,
 ) -> tuple[str, ...]:
     """An array of words from a fixed vocabulary: an unknown one names the closest and the list."""
     words = _strings(entry, key, name, problems)
@@ -185,7 +156,7 @@ def _words(
     return words
 
 
-def _minutes(entry: Mapping[str, Any], key: str, problems: _Problems, most: int) -> int:
+def _minutes(entry: Mapping[str, Any], key: str, problems: Checker, most: int) -> int:
     value = entry.get("minutes")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
         problems.add(f"{key}.minutes", f"expected a whole number of minutes, 1 to {most}")
@@ -194,7 +165,7 @@ def _minutes(entry: Mapping[str, Any], key: str, problems: _Problems, most: int)
 
 
 def _choice(
-    entry: Mapping[str, Any], key: str, name: str, choices: Mapping[str, str], problems: _Problems
+    entry: Mapping[str, Any], key: str, name: str, choices: Mapping[str, str], problems: Checker
 ) -> str:
     value = entry.get(name)
     if value not in choices:
@@ -203,8 +174,9 @@ def _choice(
     return str(value)
 
 
-def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practice | None:
-    before = len(problems.items)
+def _practice(entry: Mapping[str, Any], key: str, problems: Checker) -> Practice | None:
+    before = len(problems.problems)
+    _known(entry, key, Practice._fields, problems)
     kind = _choice(entry, key, "kind", KINDS, problems)
     path = entry.get("path", 0)
     if isinstance(path, bool) or not isinstance(path, int) or path < 0:
@@ -229,21 +201,19 @@ def _practice(entry: Mapping[str, Any], key: str, problems: _Problems) -> Practi
     )
     if not practice.sources:
         problems.add(f"{key}.sources", "name the seed article the practice comes from")
-    return practice if len(problems.items) == before else None
+    return practice if len(problems.problems) == before else None
 
 
-def _check_path(path: Path, practices: tuple[Practice, ...]) -> None:
+def _check_path(practices: tuple[Practice, ...], problems: Checker) -> None:
     """The foundation path is walked in order: its places are exactly 1, 2, … n."""
     places = sorted(p.path for p in practices if p.path)
     if places != list(range(1, len(places) + 1)):
-        raise FileProblemsError(
-            str(path),
-            [Problem("practice.path", f"the foundation path must be 1, 2, … with no gaps; found {places}")],
-        )
+        problems.add("practice", f"the foundation path must be 1, 2, … with no gaps; found {places}")
 
 
-def _repair_step(entry: Mapping[str, Any], key: str, problems: _Problems) -> RepairStep | None:
-    before = len(problems.items)
+def _repair_step(entry: Mapping[str, Any], key: str, problems: Checker) -> RepairStep | None:
+    before = len(problems.problems)
+    _known(entry, key, RepairStep._fields, problems)
     stage = _choice(entry, key, "stage", REPAIR_STAGES, problems)
     step = RepairStep(
         id=_text(entry, key, "id", problems),
@@ -256,22 +226,20 @@ def _repair_step(entry: Mapping[str, Any], key: str, problems: _Problems) -> Rep
         # The pause rule is a rule, not a conversation: it may go without prompts.
         prompts=_prompts(entry, key, problems, least=0 if stage == "pause" else 1),
     )
-    return step if len(problems.items) == before else None
+    return step if len(problems.problems) == before else None
 
 
-def _check_stages(path: Path, steps: tuple[RepairStep, ...]) -> None:
+def _check_stages(steps: tuple[RepairStep, ...], problems: Checker) -> None:
     """The repair steps come in the order of the stages: pause, hear, own, plan, each present."""
     order = list(REPAIR_STAGES)
     stages = [s.stage for s in steps]
     if stages != sorted(stages, key=order.index) or set(stages) != set(order):
-        raise FileProblemsError(
-            str(path),
-            [Problem("step.stage", f"steps must go {' → '.join(order)}, each at least once; found {stages}")],
-        )
+        problems.add("step", f"steps must go {' → '.join(order)}, each at least once; found {stages}")
 
 
-def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | None:
-    before = len(problems.items)
+def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
+    before = len(problems.problems)
+    _known(entry, key, Idea._fields, problems)
     setting = entry.get("setting")
     if setting not in PLACES:
         problems.add(f"{key}.setting", f"{setting!r} is not one of {', '.join(PLACES)}")
@@ -309,13 +277,19 @@ def _idea(entry: Mapping[str, Any], key: str, problems: _Problems) -> Idea | Non
     levels = [DEPTHS.index(q.depth) for q in idea.prompts]
     if levels and (levels != sorted(levels) or set(levels) != set(range(len(DEPTHS)))):
         problems.add(f"{key}.prompts", f"prompts must climb {' → '.join(DEPTHS)}, each depth at least once")
-    return idea if len(problems.items) == before else None
+    return idea if len(problems.problems) == before else None
 
 
-def main() -> None:
-    """Regenerate library_compiled.py from the built-in TOML."""
-    from . import fsio
-
-    fsio.write_text_atomic(COMPILED_MODULE, compile_module(templates_dir.library_dir()))
-    COMPILED_MODULE.chmod(0o644)  # shipped code, not private data
-    print(f"wrote {COMPILED_MODULE}")
+def main() -> int:
+    """Check the built-in libraries: ``python -m ritualcli.core.library`` after editing them."""
+    folder = templates_dir.library_dir()
+    try:
+        lib = checked(folder, read_sources(folder))
+    except RitualError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        return exc.exit_code
+    print(
+        f"{folder}: {len(lib.practices)} practices, {len(lib.ideas)} ideas and "
+        f"{len(lib.repair)} repair steps, no problems"
+    )
+    return 0

@@ -20,6 +20,8 @@ machine and in any process, and ``ritual plan`` names the same focus and idea as
 No jinja2 here: ``ritual plan`` uses this module and must start fast.
 """
 
+from __future__ import annotations
+
 import functools
 import math
 from typing import NamedTuple

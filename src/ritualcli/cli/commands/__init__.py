@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 def session(ctx: typer.Context, config: Path | None) -> Session:
     """The command's own --config wins over the one given before the command name."""
-    # Imported here: `ritual --help` and Tab completion load no command's module, but
-    # building one command's options does; only a command that runs needs preferences.
+    # Imported here: `ritual --help` loads every command module (for its summary),
+    # and only a command that runs needs the preferences machinery.
     from ..session import open_session
 
     root = ctx.find_root().obj

@@ -44,6 +44,8 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print the effective settings: your file with every default filled in."""
+    # Imports inside the commands: this module also loads for `ritual --help` and for
+    # `config path`, which need neither the clock, the file writer nor an editor.
     from ...core import preferences
 
     prefs = session(ctx, config).load()

@@ -106,6 +106,8 @@ def init(
     Never overwrites an existing file without --force, and never waits for input
     when there is no terminal. The file holds only what you chose.
     """
+    # Imported here: `ritual --help` loads this module too (for its summary), and only
+    # running `init` writes a file.
     from zoneinfo import ZoneInfo
 
     from ...core import clock, fsio, preferences

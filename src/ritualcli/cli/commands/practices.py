@@ -9,7 +9,6 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption
 
 if TYPE_CHECKING:
     from ...core.library import Practice
@@ -21,7 +20,6 @@ class PracticesFormat(StrEnum):
 
 
 def practices(
-    ctx: typer.Context,
     practice_id: Annotated[
         str | None,
         typer.Argument(
@@ -32,7 +30,6 @@ def practices(
         PracticesFormat,
         typer.Option("--format", "-f", help="text: to read; json: for scripts (every field and prompt)."),
     ] = PracticesFormat.text,
-    config: ConfigOption = None,
 ) -> None:
     """List the practice library: each practice, why it helps, and the article it comes from."""
     from ...core import library
@@ -42,12 +39,13 @@ def practices(
     if practice_id is not None:
         found = lib.practice(practice_id.strip().lower())
         if found is None:
-            import difflib
+            from ...core.filecheck import did_you_mean
 
             ids = [p.id for p in lib.practices]
-            near = difflib.get_close_matches(practice_id, ids, n=1)
-            tip = f"did you mean {near[0]!r}? " if near else ""
-            raise UsageError(f"no practice {practice_id!r}", hint=f"{tip}ids: {', '.join(ids)}")
+            tip = did_you_mean(practice_id.strip().lower(), ids)
+            raise UsageError(
+                f"no practice {practice_id!r}", hint=f"{tip} the practices are {', '.join(ids)}".lstrip()
+            )
         chosen = (found,)
     if fmt is PracticesFormat.json:
         import json
