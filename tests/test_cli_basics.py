@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -140,14 +141,14 @@ def test_unreadable_file_is_exit_1(
 ) -> None:
     # Tests run as root in CI, where chmod 0 does not stop reads: fake the OS's answer.
     path = write_config(COUPLE)
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied")
-        return real(self)
+    def refuse(name: str | Path, flags: int, *args: int, **kwargs: int) -> int:
+        if Path(name) == path:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real(name, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refuse)
     r = cli("plan", code=1)
     assert f"cannot read preferences {path}: permission denied" in r.stderr
 

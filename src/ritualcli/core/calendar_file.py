@@ -17,11 +17,12 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import calendar_ics, clock, fsio, paths
+from . import calendar_ics, clock, filecheck, fsio, paths
 from .calendar_ics import CalendarState, Export
 from .preferences import Preferences
 
-STATE_NAME = "calendar-state.toml"
+STATE_NAME = paths.CALENDAR_STATE_NAME
+STATE_MAX_BYTES = 1_000_000  # two small tables; anything near this size is not ours
 
 
 def state_path(config: Path) -> Path:
@@ -32,9 +33,10 @@ def load_state(config: Path, prefs: Preferences) -> CalendarState:
     if prefs.is_example:
         return CalendarState()
     path = state_path(config)
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there is read, and refused if not a file
         return CalendarState()
-    return calendar_ics.parse_state(fsio.read_text(path, "calendar state"), str(path))
+    # filecheck: a file that is not UTF-8 is a file problem naming its line, not a traceback.
+    return calendar_ics.parse_state(filecheck.read_text(path, "calendar state", STATE_MAX_BYTES), str(path))
 
 
 def build(config: Path, prefs: Preferences, agendas: int = 0) -> Export:

@@ -91,18 +91,18 @@ class CalendarState(NamedTuple):
     couple_id: str | None = None
 
 
+MAX_SEQUENCE = 2**31 - 1  # RFC 5545's integer; icalendar refuses a larger SEQUENCE
+
+
 def parse_state(text: str, source: str) -> CalendarState:
     """Read calendar-state.toml; a damaged file is a file problem (exit 2), not a traceback."""
-    import tomllib
+    from .filecheck import parse_toml
 
     hint = (
         "fix it, or delete it to start over: the next export then starts SEQUENCE at 0 "
         "and the series at today's date"
     )
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FileProblemsError(source, [Problem("", f"TOML syntax: {exc}")], hint=hint) from None
+    doc = parse_toml(text, source, "calendar state", hint=hint)  # a number too long, nesting too deep…
     problems: list[Problem] = []
     if doc.get("version") != STATE_VERSION:
         problems.append(Problem("version", f"expected {STATE_VERSION}, got {doc.get('version')!r}"))
@@ -140,13 +140,17 @@ def _ritual_state(table: object) -> RitualState:
     if not isinstance(table, dict):
         raise TypeError("expected a table")
     seq, sched, content, stamp = (table.get(k) for k in ("sequence", "schedule", "content", "stamp"))
-    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise ValueError("sequence: expected a whole number, 0 or more")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= MAX_SEQUENCE:
+        raise ValueError(f"sequence: expected a whole number from 0 to {MAX_SEQUENCE}")
     if not isinstance(sched, str) or not isinstance(content, str):
         raise ValueError("schedule and content: expected strings")
     if not isinstance(stamp, dt.datetime) or stamp.utcoffset() is None:
         raise ValueError("stamp: expected a date-time with an offset")
-    return RitualState(seq, sched, content, stamp.astimezone(dt.UTC))
+    try:
+        utc = stamp.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first representable instant
+        raise ValueError("stamp: out of range") from None
+    return RitualState(seq, sched, content, utc)
 
 
 def state_toml(state: CalendarState) -> str:
@@ -389,7 +393,8 @@ def build(
     for spec in specs:
         old = state.rituals.get(spec.kind)
         key = spec.schedule_key()
-        sequence = 0 if old is None else old.sequence + (old.schedule != key)
+        # Never past RFC 5545's largest integer (a hand-edited state may start there).
+        sequence = 0 if old is None else min(old.sequence + (old.schedule != key), MAX_SEQUENCE)
         content = spec.content_key(sequence)
         stamp = old.stamp if old is not None and old.content == content else now
         rituals[spec.kind] = RitualState(sequence, key, content, stamp)

@@ -6,6 +6,7 @@ exit code, so no command repeats that logic.
 
 # No `from __future__ import annotations`: see preferences.py (start-up cost).
 
+import errno
 from typing import NamedTuple
 
 EXIT_OK = 0
@@ -43,6 +44,19 @@ class UsageError(RitualError):
     """A bad flag value or an impossible request (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+def describe(exc: OSError) -> str:
+    """An OS error in a few plain words: "no space left on the device"."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno == errno.EISDIR:
+        return "it is a directory"
+    return exc.strerror or str(exc)
 
 
 class Problem(NamedTuple):

@@ -26,12 +26,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import filecheck, fsio, schedule
+from . import filecheck, fsio, paths, schedule
 from .errors import FileProblemsError, Problem, UsageError
 from .preferences import RITUALS, Preferences, ritual_noun
 from .schedule import Occurrence
 
-FILE_NAME = "history.toml"
+FILE_NAME = paths.HISTORY_NAME
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 5_000_000  # decades of weekly entries are a few hundred KB
 MAX_TEXT = 1000  # characters in a commitment, note or reason (commands/done.py checks it too)

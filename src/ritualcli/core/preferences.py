@@ -689,19 +689,8 @@ def load(path: Path, *, formats: Collection[str] = tuple(FORMAT_MINUTES)) -> Pre
 
 
 def _read_bytes(path: Path) -> bytes:
-    from .errors import WorkError
-
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise WorkError(
-            f"cannot read preferences {path}: it is a directory",
-            hint="point --config (or RITUAL_CONFIG) at a file",
-        ) from None
-    except PermissionError:
-        raise WorkError(f"cannot read preferences {path}: permission denied") from None
-    except OSError as exc:
-        raise WorkError(f"cannot read preferences {path}: {exc.strerror or exc}") from None
+    # filecheck refuses a FIFO or a device (which would hang, or never end) and a runaway size.
+    return filecheck.read_bytes(path, "preferences", MAX_FILE_BYTES)
 
 
 # --------------------------------------------------------------------------- example

@@ -59,7 +59,7 @@ def catalog(user_dir: Path | None) -> list[TemplateEntry]:
             return {}
         found: dict[str, Path] = {}
         for path in sorted(base.rglob(f"*{templates_dir.SUFFIX}")):
-            if path.is_file():
+            if not path.is_dir():  # a FIFO too: reading it is refused, not skipped silently
                 found[path.relative_to(base).as_posix()[: -len(templates_dir.SUFFIX)]] = path
         return found
 

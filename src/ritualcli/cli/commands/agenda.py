@@ -12,7 +12,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, date_value
+from ..options import ConfigOption, OutGuard, date_value
 from . import session
 
 if TYPE_CHECKING:
@@ -69,11 +69,11 @@ def agenda(
     if kind is AgendaKind.repair:
         if day is not None:
             raise UsageError("--date: the repair agenda is not tied to a date; leave --date out")
-        emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md")
+        emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md", sess.config)
         return
     occ = pick(prefs, kind.value, day)
     text = agendas.render(prefs, occ, user_dir=user_dir, data_dir=sess.data_dir)
-    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md")
+    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md", sess.config)
 
 
 def pick(prefs: Preferences, kind: str, day: dt.date | None) -> Occurrence:
@@ -127,7 +127,7 @@ def _nearest(prefs: Preferences, kind: str, day: dt.date, label: str) -> str:
     return f"the nearest {label}s: {' and '.join(near)}; see `ritual plan --from {day}`"
 
 
-def emit(text: str, out: str | None, default_name: str) -> None:
+def emit(text: str, out: str | None, default_name: str, config: Path) -> None:
     """Markdown to stdout, or atomically (0600) to a file or into a folder."""
     from ...core import fsio
 
@@ -137,5 +137,5 @@ def emit(text: str, out: str | None, default_name: str) -> None:
     path = Path(out).expanduser()
     if path.is_dir() or out.endswith(("/", os.sep)):
         path = path / default_name
-    fsio.write_text_atomic(path, text)
+    fsio.write_text_atomic(OutGuard(config).check(path), text)
     output.err(f"wrote {path}")

@@ -90,7 +90,10 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
-    from ...core import fsio, preferences
+    from ...core import filecheck, fsio, preferences
+
+    def read(file: Path) -> bytes:  # a regular file only: a FIFO here would hang
+        return filecheck.read_bytes(file, "preferences file", preferences.MAX_FILE_BYTES)
 
     sess = session(ctx, config)
     path = sess.config
@@ -99,7 +102,8 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise WorkError("no editor: set $EDITOR (or $VISUAL)", hint="e.g. EDITOR=nano ritual config edit")
-    original = fsio.read_text(path, "preferences file").encode("utf-8") if path.is_file() else b""
+    # As bytes: a file that is not UTF-8 can be put right here (the edit is checked).
+    original = read(path)
     draft = path.with_name(path.name + ".rejected")
     if not draft.exists():
         fsio.write_bytes_atomic(draft, original)
@@ -110,12 +114,12 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
             _run_editor(editor, draft)
         except WorkError as exc:
             # Keep a draft only if it holds an edit worth coming back to.
-            if draft.read_bytes() == original:
+            if read(draft) == original:
                 draft.unlink()
             else:
                 exc.hint = f"your draft is in {draft}; `ritual config edit` reopens it"
             raise
-        edited = draft.read_bytes()
+        edited = read(draft)
         try:
             preferences.parse_bytes(edited, source=path, formats=sess.formats())
         except FileProblemsError as exc:

@@ -11,7 +11,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, FromOption, check_weeks, date_value
+from ..options import ConfigOption, FromOption, OutGuard, check_weeks, date_value
 from . import session
 
 
@@ -46,6 +46,7 @@ def markdown(
     folder = out.expanduser()
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
+    guard = OutGuard(sess.config)
     user_dir = paths.user_templates_dir(sess.config)
     data_dir = None if prefs.is_example else sess.data_dir
     report: list[tuple[bool, Path]] = []
@@ -57,8 +58,10 @@ def markdown(
     with contextlib.nullcontext() if data_dir is None else fsio.locked(data_dir), fsio.Batch() as batch:
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, data_dir=data_dir)
-            path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
+            path = guard.check(folder / f"{occ.date.isoformat()}-{occ.ritual}.md")
             report.append((batch.write_if_changed(path, text.encode("utf-8")), path))
+        if not occs:  # the batch sweeps the folder it writes in; with nothing planned, here
+            fsio.sweep_stale_temps(folder)
     written = sum(changed for changed, _ in report)
     unchanged = len(report) - written
     for changed, path in report:

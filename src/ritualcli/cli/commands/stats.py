@@ -130,7 +130,6 @@ def as_json(s: Stats) -> dict[str, Any]:
 
 
 def _rich(s: Stats) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ...core import rhythm
@@ -153,7 +152,7 @@ def _rich(s: Stats) -> None:
         for t in s.trends:
             v = t.values
             ratings.add_row(
-                escape(output.clean(t.partner)),
+                output.markup(t.partner),
                 f"[cyan]{rhythm.spark(rhythm.columns(s, t))}[/]",
                 str(v[-1]) if v else "-",
                 str(t.average) if v else "-",
