@@ -150,7 +150,7 @@ def test_unreadable_file_is_exit_1(
 
     monkeypatch.setattr(os, "open", refuse)
     r = cli("plan", code=1)
-    assert f"cannot read preferences file {path}: Permission denied" in r.stderr
+    assert f"cannot read preferences file {path}: permission denied" in r.stderr
 
 
 # ------------------------------------------------------------------ init

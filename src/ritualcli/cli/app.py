@@ -7,6 +7,7 @@ one place where a RitualError becomes a message and an exit code.
 # No `from __future__ import annotations`: Typer evaluates the root callback's
 # string annotations on every run (see commands/plan.py).
 
+import os
 import sys
 from typing import Annotated, Any, Literal
 
@@ -16,7 +17,7 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..core.errors import EXIT_FAILURE, RitualError
 from . import output
-from .options import ConfigOption
+from .options import ConfigOption, check_arguments
 
 # name -> (module in commands/, attribute): a command function, or a Typer sub-app.
 # Built only when used: Typer turning every command's options into click objects
@@ -66,8 +67,13 @@ class RitualGroup(TyperGroup):
             self.commands[name] = command
         return self.commands.get(name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta["ritual.args"] = list(args)  # every argument, the command's own included
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: Any) -> Any:
         try:
+            check_arguments(ctx.meta.get("ritual.args", ()))
             return super().invoke(ctx)
         except RitualError as exc:
             # Unattended (cron mails stderr), keep a simple error to one line.
@@ -77,10 +83,6 @@ class RitualGroup(TyperGroup):
         except KeyboardInterrupt:
             output.err("interrupted")
             raise typer.Exit(130) from None
-        except BrokenPipeError:
-            # `ritual plan | head`: the reader left; that is not an error worth a trace.
-            sys.stderr.close()
-            raise typer.Exit(EXIT_FAILURE) from None
 
 
 # Rich help and error boxes only for a person at a terminal: cron mail, pipes and
@@ -122,9 +124,71 @@ def root(
 
 
 def main() -> None:
+    """The `ritual` command. Every way out passes here, so a failure to write the output
+    ends the same way whatever was writing (a command, --help, --version, an error):
+    a reader that left (`ritual plan | head -1`) quietly, exit 1; any other error
+    (a full disk, a closed stream) as one line on stderr, exit 1. Never a traceback."""
+    stdout = sys.stdout
+    try:
+        code = _run()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full disk is reported here, not as noise at exit
+    except BrokenPipeError:
+        code = EXIT_FAILURE
+        _discard(1)
+    except OSError as exc:
+        code = EXIT_FAILURE
+        _discard(1)
+        _report_output_error(exc)
+    if sys.stdout is not stdout:
+        # Typer swallowed a closed pipe itself (and wrapped stdout): what it could not
+        # write must not fail again when Python flushes at exit ("Exception ignored").
+        _discard(1)
+    sys.exit(code)
+
+
+def _run() -> Any:
     # `ritual --version` on its own needs no parsing: answer it before Typer builds
     # every command's options (~15 ms). Any other use of --version goes through Typer.
     if sys.argv[1:] == ["--version"]:
         output.out(f"ritual {__version__}")
-        return
-    app(prog_name="ritual")
+        return 0
+    _replace_unencodable_output()
+    try:
+        app(prog_name="ritual")
+    except SystemExit as exc:
+        return exc.code
+    return 0
+
+
+def _replace_unencodable_output() -> None:
+    """Under a locale that cannot show every character (LANG=en_US.ISO-8859-1), show
+    "–" as "\\u2013" rather than fail on it."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _discard(fd: int) -> None:
+    """Point ``fd`` at /dev/null, so output still buffered for it goes nowhere quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def _report_output_error(exc: OSError) -> None:
+    from ..core.errors import describe
+
+    # An OSError that reaches this far was not one of the core's (they are RitualErrors):
+    # it is writing the output that failed, unless the error names a file.
+    where = exc.filename if exc.filename else "cannot write the output"
+    try:
+        output.err(f"error: {where}: {describe(exc)}")
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except OSError:  # stderr is broken too: exit 1 says it
+        _discard(2)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -68,3 +71,101 @@ def date_value(text: str | None, flag: str) -> dt.date | None:
         return parse_date(text)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def check_arguments(args: Sequence[str]) -> None:
+    """Refuse an argument that is not text (exit 2, naming the option).
+
+    Bytes that are not UTF-8 (``--commit $'Sam: call \\xff sister'``) reach Python as
+    lone surrogates, which fail much later, when printed or written to a file. Found
+    here once, for every command and option, rather than as a UnicodeEncodeError.
+    """
+    for i, arg in enumerate(args):
+        if arg.isascii():
+            continue
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            continue
+        try:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii")
+        if arg.startswith("-") and "=" in arg:
+            what = arg.split("=", 1)[0]
+        elif arg.startswith("-"):
+            what = "an option's name"
+        elif i and args[i - 1].startswith("-") and args[i - 1] != "-":
+            what = args[i - 1].split("=", 1)[0]
+        else:
+            what = "an argument"
+        raise UsageError(
+            f"{what}: '{shown}' is not valid text (it holds bytes that are not UTF-8)",
+            hint="type it again in a UTF-8 terminal, or leave those characters out",
+        )
+
+
+class OutGuard:
+    """The one check of every ``--out`` file (agenda, export ics, export markdown, weekly).
+
+    ``--out`` never replaces one of ritual's own files (``paths.own_files``: the
+    preferences, the history, the calendar state, their .bak and .rejected, the lock)
+    nor a file in the templates folder, by name, through a symbolic link or as a hard
+    link; and it writes only over a regular file: a device, a FIFO or a socket would
+    be replaced by a regular file (or hang). Exit 2, naming the file.
+    """
+
+    def __init__(self, config: Path, flag: str = "--out") -> None:
+        from ..core import paths
+
+        self.flag = flag
+        self._own = {self._resolved(p): p for p in paths.own_files(config)}
+        self._same = {}
+        for path in self._own.values():
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            self._same[(info.st_dev, info.st_ino)] = path
+        self._templates = self._resolved(paths.user_templates_dir(config))
+        self._folders: dict[Path, Path] = {}  # resolved once per folder: an export writes hundreds
+
+    @staticmethod
+    def _resolved(path: Path) -> Path:
+        return path.parent.resolve() / path.name
+
+    def check(self, target: Path) -> Path:
+        """``target``, if ``--out`` may write it (a folder is the caller's business)."""
+        try:
+            info = os.stat(target)
+        except OSError:
+            info = None
+        if info is not None and not stat.S_ISDIR(info.st_mode):
+            if not stat.S_ISREG(info.st_mode):
+                from ..core.filecheck import kind
+
+                raise UsageError(
+                    f"{self.flag} {target}: is {kind(info.st_mode)}, not a file ritual may write",
+                    hint="give the name of a regular file, or - for standard output",
+                )
+            own = self._same.get((info.st_dev, info.st_ino))
+            if own is not None:
+                raise self._refuse(target, own)
+        folder = self._folders.get(target.parent)
+        if folder is None:
+            folder = self._folders[target.parent] = target.parent.resolve()
+        resolved = folder / target.name
+        if resolved in self._own:
+            raise self._refuse(target, self._own[resolved])
+        if resolved.is_relative_to(self._templates):
+            raise self._refuse(target, f"in ritual's templates folder ({self._templates})")
+        return target
+
+    def _refuse(self, target: Path, own: Path | str) -> UsageError:
+        what = own if isinstance(own, str) else f"ritual's own {own.name}"
+        return UsageError(
+            f"{self.flag} {target}: that is {what}, which {self.flag} never replaces",
+            hint="give another file or folder",
+        )

@@ -7,6 +7,7 @@ an interactive terminal that can show it.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import TYPE_CHECKING, TextIO
@@ -44,9 +45,34 @@ def console(stderr: bool = False) -> Console:
 
 
 def out(text: str = "") -> None:
-    sys.stdout.write(clean(text) + "\n")
+    stdout().write(clean(text) + "\n")
+
+
+def out_bytes(data: bytes) -> None:
+    """Bytes as they are (a calendar), on standard output."""
+    stream = stdout()
+    stream.flush()
+    stream.buffer.write(data)
+    stream.buffer.flush()
+
+
+def stdout() -> TextIO:
+    """Standard output; an OSError (reported by ``app.main``) if it was closed (``>&-``)."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, "standard output is closed")
+    return sys.stdout
 
 
 def err(text: str) -> None:
     """A line on stderr: notes, warnings, errors. Never coloured: it may be mailed."""
-    sys.stderr.write(clean(text) + "\n")
+    if sys.stderr is not None:  # closed (2>&-): nowhere to say it
+        sys.stderr.write(clean(text) + "\n")
+
+
+def markup(text: str) -> str:
+    """User text for a rich renderable: control characters made visible (``clean``)
+    and rich's markup escaped, so "[link=…]Alex[/link]" is shown, not obeyed, and
+    "Alex[/]" is not an error."""
+    from rich.markup import escape  # only where rich is used: at a terminal
+
+    return escape(clean(text))

@@ -131,7 +131,7 @@ def render(
     context: dict[str, Any] = {
         "ritual": occ.ritual,
         "partners": list(prefs.couple.partners),
-        "when": When.of(occ, prefs.couple.timezone),
+        "when": templating.trusted(When.of(occ, prefs.couple.timezone)),
         "duration": ritual.duration,
         "location": ritual.location,
         "depth": prefs.conversation.depth,
@@ -149,7 +149,7 @@ def render(
         fit = selection.idea_fit(prefs, occ)
         context |= {
             "idea": fit.idea,
-            "idea_note": fit.note,
+            "idea_note": templating.trusted(fit.note),  # Markdown: the tags in it are escaped
             "idea_prompts": list(
                 selection.idea_prompts(prefs, fit.idea) if fit.idea else _fallback_prompts(prefs)
             ),

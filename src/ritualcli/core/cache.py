@@ -32,6 +32,29 @@ def _private(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def private_folder(path: Path) -> bool:
+    """A real folder (not a link to one) of this user's that nobody else may write into."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and _private(info)
+
+
+def subfolder(name: str) -> Path | None:
+    """The cache's folder ``name`` (made 0700 if missing), or None when it, or the cache
+    folder holding it, is not private: for tools (jinja's bytecode cache) that write
+    their own files there."""
+    from . import fsio
+
+    path = folder() / name
+    try:
+        fsio.ensure_dir(path)  # 0700, like every folder ritual creates
+    except RitualError:
+        return None
+    return path if private_folder(path) and private_folder(path.parent) else None
+
+
 def read(name: str) -> bytes | None:
     """The bytes of the cache file ``name``, or None: missing, unreadable or not private."""
     path = folder() / name

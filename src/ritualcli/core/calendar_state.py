@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import filecheck, tomlwrite
+from . import filecheck, paths, tomlwrite
 from .filecheck import Checker
 from .preferences import CADENCES, RITUALS, WEEKDAYS, Ritual, check_date_range
 
-STATE_NAME = "calendar-state.toml"
+STATE_NAME = paths.CALENDAR_STATE_NAME
 STATE_VERSION = 2
 MAX_BYTES = 1_000_000
 MAX_SEQUENCE = 2**31 - 1  # RFC 5545 §3.8.7.4: an INTEGER, a signed 32-bit value

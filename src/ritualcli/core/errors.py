@@ -6,6 +6,7 @@ exit code, so no command repeats that logic.
 
 from __future__ import annotations
 
+import errno
 from typing import NamedTuple
 
 EXIT_FAILURE = 1  # a failure while working: disk, permissions, a lock held too long
@@ -77,6 +78,19 @@ class InputError(UsageError):
         self.field = field
         self.given = given
         self.remedy = remedy
+
+
+def describe(exc: OSError) -> str:
+    """An OS error in a few plain words: "no space left on the device"."""
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "read-only file system"
+    if exc.errno == errno.EISDIR:
+        return "it is a directory"
+    return exc.strerror or str(exc)
 
 
 class Problem(NamedTuple):

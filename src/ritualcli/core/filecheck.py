@@ -24,7 +24,7 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
-from .errors import FileProblemsError, Problem, WorkError
+from .errors import FileProblemsError, Problem, WorkError, describe
 
 # Suggestions cost a fuzzy match each; a runaway file gets them for its first problems only.
 SUGGEST_LIMIT = 100
@@ -62,13 +62,13 @@ def read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
     except IsADirectoryError:
         raise WorkError(f"cannot read {what} {path}: it is a directory") from None
     except OSError as exc:
-        raise WorkError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        raise WorkError(f"cannot read {what} {path}: {describe(exc)}") from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise WorkError(f"cannot read {what} {path}: it is a directory")
         if not stat.S_ISREG(info.st_mode):
-            raise WorkError(f"cannot read {what} {path}: it is {_kind(info.st_mode)}, not a regular file")
+            raise WorkError(f"cannot read {what} {path}: it is {kind(info.st_mode)}, not a regular file")
         if info.st_size > max_bytes:
             raise FileProblemsError(str(path), [Problem("", _too_big(info.st_size, what, max_bytes))])
         chunks = []
@@ -80,12 +80,13 @@ def read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise WorkError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        raise WorkError(f"cannot read {what} {path}: {describe(exc)}") from None
     finally:
         os.close(fd)
 
 
-def _kind(mode: int) -> str:
+def kind(mode: int) -> str:
+    """What a file that is not a regular file or a folder is, for a message."""
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
     if stat.S_ISSOCK(mode):

@@ -14,7 +14,7 @@ and each folder is fsynced once. See ``Batch`` for why that is as safe.
 from __future__ import annotations
 
 import contextlib
-import errno
+import math
 import os
 import stat
 import sys
@@ -23,22 +23,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import WorkError
+from .errors import UsageError, WorkError, describe
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-
-
-def _describe(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "no space left on the device"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if exc.errno == errno.EROFS:
-        return "read-only file system"
-    if exc.errno == errno.EISDIR:
-        return "it is a directory"
-    return exc.strerror or str(exc)
 
 
 def ensure_dir(path: Path) -> None:
@@ -59,7 +47,7 @@ def ensure_dir(path: Path) -> None:
     except FileExistsError:
         raise WorkError(f"cannot create directory {path}: a file is in the way") from None
     except OSError as exc:
-        raise WorkError(f"cannot create directory {path}: {_describe(exc)}") from None
+        raise WorkError(f"cannot create directory {path}: {describe(exc)}") from None
 
 
 def _flush(fd: int) -> None:
@@ -125,12 +113,15 @@ _TEMP_NAME = r"\..+\.[a-z0-9_]{8}\.ritual\.tmp"
 STALE_TEMP_SECONDS = 3600  # far longer than any write of ours takes
 
 
-def _sweep_stale_temps(folder: Path) -> None:
+def sweep_stale_temps(folder: Path) -> None:
     """Remove temp files a crash (power cut, kill -9) left in ``folder`` mid-write.
 
     Only ours (by name and owner) and only old ones, so a write in progress in
     another process is never touched. Cron runs for years: without this, every
-    crash would leave hidden files behind in a folder that may be synced.
+    crash would leave hidden files behind in a folder that may be synced. Every
+    command that writes sweeps where it writes, even when it finds nothing to
+    change (a rerun of ``weekly`` or ``export ics``): ``Batch`` sweeps each folder
+    it looks at, and ``locked`` the folder it locks.
     """
     import re
 
@@ -174,6 +165,7 @@ class Batch:
     def __init__(self) -> None:
         self._pending: list[tuple[str, Path]] = []  # (temp file, the file it replaces)
         self._folders: set[Path] = set()  # made sure of once, not once a file
+        self._swept: set[Path] = set()
 
     def __enter__(self) -> Batch:
         return self
@@ -186,6 +178,7 @@ class Batch:
 
     def write_if_changed(self, path: Path, data: bytes) -> bool:
         """Write only when the bytes differ, so reruns (cron) touch nothing. True if written."""
+        self._sweep(path.parent)  # also when nothing changes: a rerun is when it matters
         try:
             st = os.stat(path)
         except OSError:
@@ -212,11 +205,11 @@ class Batch:
         if folder not in self._folders:
             ensure_dir(folder)
             self._folders.add(folder)
-            _sweep_stale_temps(folder)
+            self._sweep(folder)
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
         except OSError as exc:
-            raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
+            raise WorkError(f"cannot write {path}: {describe(exc)}") from None
         self._pending.append((tmp_name, path))  # from here on, a failure removes it
         try:
             try:
@@ -232,7 +225,12 @@ class Batch:
                 os.close(fd)
         except OSError as exc:
             self._discard([self._pending.pop()])
-            raise WorkError(f"cannot write {path}: {_describe(exc)}") from None
+            raise WorkError(f"cannot write {path}: {describe(exc)}") from None
+
+    def _sweep(self, folder: Path) -> None:
+        if folder not in self._swept:
+            self._swept.add(folder)
+            sweep_stale_temps(folder)
 
     def commit(self) -> None:
         """Make every staged file durable, then put each in place (see the class)."""
@@ -249,7 +247,7 @@ class Batch:
                 os.replace(tmp_name, current)
                 renamed += 1
         except OSError as exc:
-            raise WorkError(f"cannot write {current}: {_describe(exc)}") from None
+            raise WorkError(f"cannot write {current}: {describe(exc)}") from None
         finally:
             self._discard(pending[renamed:])
             for folder in dict.fromkeys(p.parent for _, p in pending[:renamed]):
@@ -271,22 +269,43 @@ def backup(path: Path) -> Path | None:
     try:
         write_bytes_atomic(bak, path.read_bytes())
     except OSError as exc:
-        raise WorkError(f"cannot back up {path}: {_describe(exc)}") from None
+        raise WorkError(f"cannot back up {path}: {describe(exc)}") from None
     return bak
 
 
-def read_text(path: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file, turning OS errors into clear messages (exit 1)."""
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise WorkError(f"cannot read {what} {path}: it is a directory") from None
-    except OSError as exc:
-        raise WorkError(f"cannot read {what} {path}: {_describe(exc)}") from None
-    return data.decode("utf-8")  # callers turn UnicodeDecodeError into a file problem
+def read_text(path: Path, what: str = "file", max_bytes: int = 10_000_000) -> str:
+    """Read a UTF-8 text file, turning OS errors into clear messages (exit 1).
+
+    Through ``filecheck.read_bytes``: a FIFO or a device at the path is refused
+    rather than read for ever. Callers turn UnicodeDecodeError into a file problem.
+    """
+    from .filecheck import read_bytes
+
+    return read_bytes(path, what, max_bytes).decode("utf-8")
 
 
+LOCK_NAME = ".ritual.lock"
+LOCK_WAIT_ENV = "RITUAL_LOCK_WAIT"
 LOCK_WAIT_SECONDS = 30.0
+LOCK_WAIT_MAX = 3600.0
+
+
+def lock_wait() -> float:
+    """$RITUAL_LOCK_WAIT: seconds to wait for the lock, 0 to 3600 (exit 2 otherwise:
+    "nan" would wait for ever, "inf" too)."""
+    text = os.environ.get(LOCK_WAIT_ENV)
+    if text is None:
+        return LOCK_WAIT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= LOCK_WAIT_MAX:  # False for nan
+        raise UsageError(
+            f"{LOCK_WAIT_ENV}={text!r}: give a number of seconds from 0 to {LOCK_WAIT_MAX:g}",
+            hint=f"or unset it to wait {LOCK_WAIT_SECONDS:g} seconds",
+        )
+    return seconds
 
 
 @contextlib.contextmanager
@@ -299,13 +318,13 @@ def locked(directory: Path, wait: float | None = None) -> Iterator[None]:
     import fcntl
 
     if wait is None:
-        wait = float(os.environ.get("RITUAL_LOCK_WAIT", LOCK_WAIT_SECONDS))
+        wait = lock_wait()
     ensure_dir(directory)
-    lock_path = directory / ".ritual.lock"
+    lock_path = directory / LOCK_NAME
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, FILE_MODE)
     except OSError as exc:
-        raise WorkError(f"cannot open lock {lock_path}: {_describe(exc)}") from None
+        raise WorkError(f"cannot open lock {lock_path}: {describe(exc)}") from None
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -319,6 +338,7 @@ def locked(directory: Path, wait: float | None = None) -> Iterator[None]:
                         hint=f"waited {wait:g}s for {lock_path}; try again when it has finished",
                     ) from None
                 time.sleep(0.05)
+        sweep_stale_temps(directory)  # history, calendar state: swept even if unchanged
         yield
     finally:
         os.close(fd)  # closing releases the flock

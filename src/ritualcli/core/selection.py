@@ -31,6 +31,7 @@ from .digest import sha256_hex
 from .library import Idea, Library, Practice, Prompt
 from .preferences import DEPTHS, PLACES, Preferences
 from .schedule import Occurrence
+from .text import escape
 
 # How many prompts of each depth a check-in format deals from the focus practice.
 # A format not listed (a user's own template) gets the default.
@@ -49,7 +50,7 @@ class IdeaFit(NamedTuple):
 
     idea: Idea | None
     fitting: int  # how many ideas fit the preferences
-    note: str | None  # what to widen, when none or too few fit
+    note: str | None  # what to widen, when none or too few fit (Markdown: user words escaped)
 
 
 def seed(prefs: Preferences, ritual: str) -> str:
@@ -212,7 +213,7 @@ def _widen(prefs: Preferences, lib: Library) -> str | None:
     for tag in d.avoid:
         more = count(d.settings, d.budget, avoid - {tag}) - now
         if more:
-            options.append((more, f'take "{tag}" out of date_night.avoid ({more} more would fit)'))
+            options.append((more, f'take "{escape(tag)}" out of date_night.avoid ({more} more would fit)'))
     options = [o for o in options if o[0] > 0]
     if not options:
         return None
@@ -222,6 +223,8 @@ def _widen(prefs: Preferences, lib: Library) -> str | None:
 
 @functools.cache
 def _fit_note(prefs: Preferences, fitting: int) -> str | None:
+    """Why few or no ideas fit, in Markdown: the agenda prints it as it is, so the
+    avoided tags in it (words a user typed) are escaped here."""
     if fitting > NO_REPEAT_WITHIN:
         return None
     lib = library.load()
@@ -229,7 +232,8 @@ def _fit_note(prefs: Preferences, fitting: int) -> str | None:
     tip = f" To widen the choice, {widen}." if widen else ""
     d = prefs.dates
     where = ", ".join(d.settings) or "nowhere"
-    limits = f"settings {where}; budget {d.budget}" + (f"; avoiding {', '.join(d.avoid)}" if d.avoid else "")
+    avoiding = ", ".join(escape(tag) for tag in d.avoid)
+    limits = f"settings {where}; budget {d.budget}" + (f"; avoiding {avoiding}" if d.avoid else "")
     if fitting == 0:
         return f"No date idea in the library fits your preferences ({limits}).{tip}"
     noun = "idea fits" if fitting == 1 else "ideas fit"

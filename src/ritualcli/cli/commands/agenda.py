@@ -11,7 +11,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, date_value
+from ..options import ConfigOption, OutGuard, date_value
 from . import session
 
 
@@ -65,7 +65,7 @@ def agenda(
     if kind is AgendaKind.repair:
         if day is not None:
             raise UsageError("--date: the repair agenda is not tied to a date; leave --date out")
-        emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md")
+        emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md", sess.config)
         return
     found = find(prefs, kind.value, day or clock.today(prefs.zone), Look.ON if day else Look.ON_OR_AFTER)
     if isinstance(found, Absence):
@@ -75,10 +75,10 @@ def agenda(
         raise UsageError(found.message, hint="; ".join(hints) or None)
     occ = found
     text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs))
-    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md")
+    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md", sess.config)
 
 
-def emit(text: str, out: str | None, default_name: str) -> None:
+def emit(text: str, out: str | None, default_name: str, config: Path) -> None:
     """Markdown to stdout, or atomically (0600) to a file or into a folder."""
     from ...core import fsio
 
@@ -88,5 +88,5 @@ def emit(text: str, out: str | None, default_name: str) -> None:
     path = Path(out).expanduser()
     if path.is_dir() or out.endswith(("/", os.sep)):
         path = path / default_name
-    fsio.write_text_atomic(path, text)
+    fsio.write_text_atomic(OutGuard(config).check(path), text)
     output.err(f"wrote {path}")

@@ -99,8 +99,12 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise WorkError("no editor: set $EDITOR (or $VISUAL)", hint="e.g. EDITOR=nano ritual config edit")
+
+    def read(file: Path) -> bytes:  # a regular file only: a FIFO here would hang
+        return filecheck.read_bytes(file, preferences.KIND, preferences.MAX_FILE_BYTES)
+
     # As it is, even if it is not UTF-8 or not valid: the edit is how a person fixes that.
-    original = filecheck.read_bytes(path, preferences.KIND, preferences.MAX_FILE_BYTES)
+    original = read(path)
     draft = path.with_name(path.name + ".rejected")
     if not draft.exists():
         fsio.write_bytes_atomic(draft, original)
@@ -111,12 +115,12 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
             _run_editor(editor, draft)
         except WorkError as exc:
             # Keep a draft only if it holds an edit worth coming back to.
-            if draft.read_bytes() == original:
+            if read(draft) == original:
                 draft.unlink()
             else:
                 exc.hint = f"your draft is in {draft}; `ritual config edit` reopens it"
             raise
-        edited = draft.read_bytes()
+        edited = read(draft)
         try:
             preferences.parse_bytes(edited, source=path, formats=sess.formats())
         except FileProblemsError as exc:

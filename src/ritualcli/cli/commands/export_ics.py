@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption
+from ..options import ConfigOption, OutGuard
 from . import session, warn
 
 
@@ -61,6 +60,8 @@ def ics(
     if not to_stdout and path.is_dir():
         raise UsageError(f"--out {out}: is a folder; give a file name, e.g. {path / 'rituals.ics'}")
     sess = session(ctx, config)
+    if not to_stdout:
+        OutGuard(sess.config).check(path)
     prefs = sess.load()
     with calendar_file.export_locked(sess.config, prefs):
         export = calendar_file.build(sess.config, prefs, sess.history(prefs), agendas)
@@ -78,8 +79,7 @@ def ics(
     if not export.events:
         warn(["no ritual is enabled; the calendar has no events"])
     if to_stdout:
-        sys.stdout.buffer.write(export.data)
-        sys.stdout.flush()
+        output.out_bytes(export.data)
         return
     what = f"{export.events} recurring event{'s' if export.events != 1 else ''}"
     if export.overrides:

@@ -11,7 +11,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, FromOption, check_weeks, date_value
+from ..options import ConfigOption, FromOption, OutGuard, check_weeks, date_value
 from . import session
 
 
@@ -46,6 +46,7 @@ def markdown(
     folder = out.expanduser()
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {out}: is a file, not a folder")
+    guard = OutGuard(sess.config)
     user_dir = paths.user_templates_dir(sess.config)
     report: list[tuple[bool, Path]] = []
     # As in `ritual weekly`: agendas are not built from a history `ritual done` is
@@ -53,13 +54,15 @@ def markdown(
     # One batch: the agendas are made durable together and renamed into place only
     # once all are rendered (one sync, not an fsync per file; see fsio.Batch), still
     # under the lock. A template error halfway writes nothing.
-    guard = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
-    with guard, fsio.Batch() as batch:
+    lock = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
+    with lock, fsio.Batch() as batch:
         hist = sess.history(prefs)
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, history=hist)
-            path = folder / f"{occ.date.isoformat()}-{occ.ritual}.md"
+            path = guard.check(folder / f"{occ.date.isoformat()}-{occ.ritual}.md")
             report.append((batch.write_if_changed(path, text.encode("utf-8")), path))
+        if not occs:  # the batch sweeps the folder it writes in; with nothing planned, here
+            fsio.sweep_stale_temps(folder)
     written = sum(changed for changed, _ in report)
     unchanged = len(report) - written
     for changed, path in report:

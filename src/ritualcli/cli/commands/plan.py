@@ -138,14 +138,17 @@ def markdown(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date) -
 def rich_table(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date) -> None:
     from rich.table import Table
 
+    # Every text from the file or the library goes through output.markup: rich would
+    # obey "[link=…]" in a name (and fail on "Alex[/]").
     names = " & ".join(prefs.couple.partners)
-    table = Table(title=f"Rituals for {output.clean(names)} · {prefs.couple.timezone}", title_justify="left")
+    title = f"Rituals for {output.markup(names)} · {output.markup(prefs.couple.timezone)}"
+    table = Table(title=title, title_justify="left")
     for col in ("Date", "Time", "Ritual", "Focus / idea"):
         table.add_column(col)
     for o, r in rows:
         day, hours = _when(o)
         style = "cyan" if r["ritual"] == "checkin" else "magenta"
-        table.add_row(day, hours, f"[{style}]{r['summary']}[/]", output.clean(_about(r)))
+        table.add_row(day, hours, f"[{style}]{output.markup(r['summary'])}[/]", output.markup(_about(r)))
     con = output.console()
     if rows:
         con.print(table)

@@ -133,7 +133,6 @@ def as_json(s: Stats, note: str | None) -> dict[str, Any]:
 
 
 def _rich(s: Stats, note: str | None) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     from ...core import rhythm
@@ -156,7 +155,7 @@ def _rich(s: Stats, note: str | None) -> None:
         for t in s.trends:
             v = t.values
             ratings.add_row(
-                escape(output.clean(t.partner)),
+                output.markup(t.partner),
                 f"[cyan]{rhythm.spark(rhythm.columns(s, t))}[/]",
                 str(v[-1]) if v else "-",
                 str(t.average) if v else "-",

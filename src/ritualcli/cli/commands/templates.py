@@ -62,14 +62,15 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """Print a template's source (yours if you have one, else the built-in one)."""
-    from ...core import fsio, templating
+    from ...core import filecheck, templating
 
     entry = templating.find_template(name, _user_dir(ctx, config))
     path = entry.builtin if builtin else entry.winner
     if path is None:
         raise UsageError(f"{entry.name} has no built-in version; it is yours alone: {entry.user}")
+    text = filecheck.read_text(path, "template", templating.MAX_BYTES)
     output.err(f"# {path}")
-    output.out(fsio.read_text(path, "template").removesuffix("\n"))
+    output.out(text.removesuffix("\n"))
 
 
 @app.command("copy")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import output
-from ..options import ConfigOption
+from ..options import ConfigOption, OutGuard
 from . import session
 
 
@@ -59,23 +59,26 @@ def weekly(
         return
 
     folder = (out or sess.data_dir / "agendas").expanduser()
+    guard = OutGuard(sess.config)
     # Same lock as `ritual done`: an agenda must not be built from a half-written history.
     with fsio.locked(sess.data_dir):
         hist = sess.history(prefs)
         fsio.ensure_dir(folder)
+        if not weeks:  # the batch sweeps the folder it writes in; with nothing planned, here
+            fsio.sweep_stale_temps(folder)
         report: list[str] = []
         # As in `ritual export markdown`: the week files are made durable together,
         # then renamed into place (fsio.Batch); a failure before that writes none of them.
         with fsio.Batch() as batch:
             for week in weeks:
                 text = weekly_digest.render_week(prefs, week, user_dir=user_dir, history=hist)
-                path = folder / week.name
+                path = guard.check(folder / week.name)
                 changed = batch.write_if_changed(path, text.encode("utf-8"))
                 report.append(f"{'wrote' if changed else 'unchanged'} {path}")
         if ics:
             from ...core.calendar_file import write_calendar
 
-            path = folder / "rituals.ics"
+            path = guard.check(folder / "rituals.ics")
             changed = write_calendar(sess.config, prefs, hist, path)
             report.append(f"{'wrote' if changed else 'unchanged'} {path}")
     if not quiet:

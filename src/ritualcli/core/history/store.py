@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import filecheck, fsio, tomlwrite
+from .. import filecheck, fsio, paths, tomlwrite
 from ..errors import InputError, Remedy
 from ..preferences import RITUALS, ritual_noun
 from .records import Commitment, Draft, Entry, History
 
-FILE_NAME = "history.toml"
+FILE_NAME = paths.HISTORY_NAME
 FORMAT_VERSION = 1
 MAX_FILE_BYTES = 5_000_000  # decades of weekly entries are a few hundred KB
 MAX_TEXT = 1000  # characters in a commitment, note or reason

@@ -1,0 +1,242 @@
+"""Templates of your own: Markdown autoescape, the sandbox's limits, and the bytecode cache.
+
+Markdown is checked with an independent CommonMark parser (markdown-it, which rich
+ships with): user text may never turn into a heading, a link, an image, HTML or
+emphasis, whatever the template does with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from conftest import Invoke
+from ritualcli.core import agenda, library, preferences, schedule, templating
+from ritualcli.core.history import History
+
+WriteConfig = Callable[..., Path]
+
+NAMES = ("# Alex [x](https://e.x) <img src=x>", "*Sam* `c` _u_ ~~s~~ \\| ![i](y)")
+HOSTILE_COUPLE = f"""\
+version = 1
+[couple]
+partners = ['{NAMES[0]}', '{NAMES[1]}']  # literal strings: no escapes in TOML
+timezone = "America/Sao_Paulo"
+start = 2026-11-23
+"""
+# Markdown that user text must never produce.
+STRUCTURE = {"heading_open", "link_open", "image", "html_inline", "html_block", "em_open", "strong_open",
+             "code_inline", "s_open", "bullet_list_open", "ordered_list_open", "blockquote_open"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
+
+
+@pytest.fixture(autouse=True)
+def fresh_environment() -> Iterator[None]:
+    templating._environment.cache_clear()
+    yield
+    templating._environment.cache_clear()
+
+
+def tokens(markdown: str) -> list[str]:
+    found = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        found.append(token.type)
+        found += [child.type for child in token.children or []]
+    return found
+
+
+def render_mine(cli: Invoke, write_config: WriteConfig, template: str, *, code: int = 0) -> str:
+    """`ritual agenda date-night` with ``template`` as the user's date-night template."""
+    config = write_config(HOSTILE_COUPLE)
+    path = config.parent / "templates" / "date-night.md.j2"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(template, encoding="utf-8")
+    result = cli("agenda", "date-night", code=code)
+    return result.stdout if code == 0 else result.stderr
+
+
+# --------------------------------------------------------------------------- autoescape
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "partners[0]",
+        "partners[1]",
+        'partners|join(" & ")',
+        'partners|join(", ")|upper',
+        '"%s and %s" % (partners[0], partners[1])',
+        '"{} and {}".format(partners[0], partners[1])',
+        '"{a}".format_map({"a": partners[0]})',
+        'partners[0] ~ " / " ~ partners[1]',
+        "partners[0] + partners[1]",
+        "partners[0][1:]",
+        "(partners[0]|md)[1:]",
+        "(partners[1]|md)|reverse",
+        "partners",
+        "partners|first|title",
+        '"%s"|format(partners[0])',
+        'partners[0]|replace("#", "##")',
+        "partners[0]|trim",
+    ],
+)
+def test_a_template_that_forgets_md_prints_no_user_markdown(
+    cli: Invoke, write_config: WriteConfig, expr: str
+) -> None:
+    md = render_mine(cli, write_config, "{{ " + expr + " }}\n")
+    found = set(tokens(md)) & STRUCTURE
+    assert not found, f"{{{{ {expr} }}}} printed {found}: {md!r}"
+    assert re.search("alex|sam|mas", md, re.I)  # mas: reversed
+
+
+def test_md_is_never_applied_twice(cli: Invoke, write_config: WriteConfig) -> None:
+    template = (
+        "{{ partners[0]|md }}\n{{ partners[0] }}\n"
+        '{{ partners|map("md")|join(" & ") }}\n{{ partners|join(" & ") }}\n'
+        '{{ partners[1]|md ~ "." }}\n{{ partners[1] ~ "." }}\n'
+        '{{ "%s."|format(partners[1]|md) }}\n{{ "{}.".format(partners[1]|md) }}\n'
+        "{% macro name(p) %}{{ p|md }}{% endmacro %}{{ name(partners[0]) }}\n"
+        "{% set both %}{{ partners|map('md')|join(' & ') }}{% endset %}{{ both }}\n"
+    )
+    lines = render_mine(cli, write_config, template).splitlines()
+    assert lines[0] == lines[1] == lines[8]
+    assert lines[2] == lines[3] == lines[9]
+    assert lines[4] == lines[5] == lines[6] == lines[7]
+    assert lines[0] == "\\# Alex \\[x\\](https://e.x) &lt;img src=x&gt;"
+    assert " & " in lines[2] and "&amp;amp;" not in lines[2] and "\\\\" not in lines[0]
+
+
+def test_the_templates_own_words_stay_markdown(cli: Invoke, write_config: WriteConfig) -> None:
+    template = (
+        '{{ "*Tonight*: " ~ partners[1] }}\n\n'
+        "{% macro heading(p) %}## For {{ p }}{% endmacro %}{{ heading(partners[0]) }}\n\n"
+        "{{ idea.title }} · {{ when.zone }} · {{ when.timezone }}\n"
+    )
+    md = render_mine(cli, write_config, template)
+    assert md.startswith("*Tonight*: \\*Sam\\*")
+    assert tokens(md).count("em_open") == 1 and tokens(md).count("heading_open") == 1
+    heading = md.splitlines()[2]
+    assert heading.startswith("## For \\# Alex \\[x\\]")
+    titles = {idea.title for idea in library.load().ideas}
+    title, zone, timezone = md.splitlines()[4].split(" · ")
+    assert title in titles and zone == "-03" and timezone == "America/Sao_Paulo"
+
+
+def test_avoided_tags_reach_the_date_night_note_escaped() -> None:
+    """`> {{ idea_note }}` in the built-in template printed a tag as it was."""
+    prefs = preferences.example()
+    hostile = ("# big\n<img src=x>", "[link](https://evil.example)", "\x1b[5mblink\r")
+    few = prefs.dates._replace(settings=("outdoors",), budget=0, avoid=("physical", "nature", *hostile))
+    prefs = prefs._replace(dates=few)
+    occ = next(iter(schedule.occurrences(prefs, dt.date(2026, 11, 23), dt.date(2027, 3, 1), ["date-night"])))
+    md = agenda.render(prefs, occ, user_dir=None, history=History())
+    note = next(line for line in md.splitlines() if line.startswith("> "))
+    assert "avoiding physical, nature, \\# big &lt;img src=x&gt;, \\[link\\](https://evil.example)" in note
+    assert "\x1b" not in md and "\r" not in md
+    quote = md[md.index(note) : md.index(note) + len(note) + 1]
+    assert set(tokens(quote)) & STRUCTURE == {"blockquote_open"}
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_a_render_that_runs_too_long_is_stopped_naming_the_line(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templating, "RENDER_SECONDS", 0.3)
+    loops = "# ok\n{% for i in range(10000) %}\n{% for j in range(10000) %}{% endfor %}\n{% endfor %}\n"
+    err = render_mine(cli, write_config, loops, code=2)
+    assert "took longer than 0.3 seconds" in err and "date-night.md.j2:3:" in err
+    assert "Traceback" not in err
+
+
+def test_the_time_limit_is_lifted_after_a_render(cli: Invoke, write_config: WriteConfig) -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGALRM)
+    render_mine(cli, write_config, "{{ partners[0] }}\n")
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) == before
+
+
+# --------------------------------------------------------------------------- the bytecode cache
+
+
+def cache_files(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".cache")] if folder.exists() else []
+
+
+def test_a_private_cache_is_used(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_config()
+    cli("agenda", "checkin")
+    assert cache_files(tmp_path / "cache" / "ritual" / "templates")
+
+
+@pytest.mark.parametrize(
+    "how", ["world-writable", "group-writable", "another owner", "parent world-writable"]
+)
+def test_a_cache_folder_others_can_write_is_not_used(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    folder = tmp_path / "shared" / "ritual" / "templates"
+    folder.mkdir(parents=True, mode=0o700)
+    os.chmod(folder.parent, 0o700)
+    if how == "world-writable":
+        os.chmod(folder, 0o777)
+    elif how == "group-writable":
+        os.chmod(folder, 0o770)
+    elif how == "parent world-writable":
+        os.chmod(folder.parent, 0o777)
+    else:
+        if os.geteuid() != 0:
+            pytest.skip("needs root to give the folder to another user")
+        os.chown(folder, 54321, 54321)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "shared"))
+    write_config()
+    md = cli("agenda", "checkin").stdout
+    assert md.startswith("# Check-in:")
+    assert not cache_files(folder)
+
+
+def test_bytecode_planted_in_a_shared_cache_never_runs(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plant compiled code for the user's template (same key and checksum as jinja
+    would look for), then open the folder to others: ritual must compile afresh."""
+    from jinja2.bccache import Bucket
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    config = write_config()
+    mine = config.parent / "templates" / "date-night.md.j2"
+    mine.parent.mkdir()
+    mine.write_text("safe: {{ partners|join(' & ') }}\n", encoding="utf-8")
+    assert cli("agenda", "date-night").stdout.startswith("safe: Alex & Sam")
+
+    folder = tmp_path / "cache" / "ritual" / "templates"
+    (planted,) = cache_files(folder)
+    env = templating._environment(config.parent / "templates")
+    cache = env.bytecode_cache
+    assert cache is not None
+    source, filename, _ = env.loader.get_source(env, "date-night.md.j2")
+    bucket = Bucket(env, cache.get_cache_key("date-night.md.j2", filename), cache.get_source_checksum(source))
+    bucket.code = env.compile("PLANTED {{ 6 * 7 }}\n", "date-night.md.j2", filename)
+    planted.write_bytes(bucket.bytecode_to_string())
+    templating._environment.cache_clear()
+    assert cli("agenda", "date-night").stdout.startswith("PLANTED 42")  # the plant works while private
+
+    os.chmod(folder, 0o777)
+    templating._environment.cache_clear()
+    assert cli("agenda", "date-night").stdout.startswith("safe: Alex & Sam")
