@@ -186,6 +186,21 @@ def test_an_event_put_there_by_another_client_survives_every_sync(
     assert radicale.get(url, "dentist.ics") == stored
 
 
+def test_after_the_calendar_state_starts_over_the_old_events_are_replaced_not_doubled(
+    cli: Any, couple: Any, radicale: Radicale
+) -> None:
+    url = radicale.new_calendar()
+    config = couple(url)
+    cli("sync")
+    old = set(listing(radicale, url))
+    (config.parent / "calendar-state.toml").unlink()  # "delete it to start over": new UIDs
+    result = cli("sync")
+    assert "2 created" in result.stdout and "2 removed" in result.stdout
+    now = set(listing(radicale, url))
+    assert len(now) == 2 and not now & old
+    assert server_rows(radicale, url, "Europe/London", START, 26) == plan_rows(cli, START, 26)
+
+
 # --------------------------------------------------------------------------- edits made elsewhere
 
 
@@ -478,3 +493,90 @@ def test_no_credential_in_any_file_sync_writes(cli: Any, couple: Any, radicale: 
     for name, data in files.items():
         assert PASSWORD.encode() not in data, name
         assert (config.parent / name).stat().st_mode & 0o777 == 0o600
+
+
+# --------------------------------------------------------------------------- the settings
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "says"),
+    [
+        ("http://cal.example.org/dav/ana/rituals/", "", "unencrypted"),
+        ("ftp://cal.example.org/dav/", "", "not an https://"),
+        ("https://ana:secret@cal.example.org/dav/ana/rituals/", "", "sync.username"),
+        ("https://cal.example.org/", "", "is a server, not a calendar"),
+        ("https://cal.example.org/dav/?calendar=1", "", "no ?query"),
+        ("https://cal.example.org:99999/dav/", "", "no valid host"),
+    ],
+)
+def test_a_url_no_calendar_has_is_refused_with_why(
+    url: str, extra: str, says: str, cli: Any, couple: Any
+) -> None:
+    couple(url, sync=extra)
+    result = cli("config", "validate", code=2)
+    assert "sync.url" in result.stderr and says in result.stderr
+    assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        ("http://cal.example.org/dav/ana/rituals/", "insecure = true\n"),
+        ("http://localhost:5232/ana/rituals", ""),
+        ("http://127.0.0.2:5232/ana/rituals/", ""),
+        ("http://[::1]:5232/ana/rituals/", ""),
+        ("https://cal.example.org/dav/ana/rituals/", ""),
+    ],
+)
+def test_https_and_this_machine_need_no_insecure(url: str, extra: str, cli: Any, couple: Any) -> None:
+    import json
+
+    couple(url, sync=extra)
+    cli("config", "validate")
+    shown = json.loads(cli("config", "show", "--format", "json").stdout)["sync"]
+    assert shown["url"].endswith("/rituals/")  # a collection's URL ends in "/": added if missing
+
+
+def test_sync_without_a_url_says_how_to_set_it_up(cli: Any, write_config: Any) -> None:
+    write_config(prefs_text("Europe/London", "", "").replace('url = ""\n', ""))
+    result = cli("sync", code=2)
+    assert "sync.url" in result.stderr and "Both phones" in result.stderr
+
+
+# --------------------------------------------------------------------------- the README's lines
+
+
+def test_the_readme_line_that_lists_calendars_finds_the_url(radicale: Radicale) -> None:
+    import subprocess
+    import sys
+
+    from test_weekly import readme_block
+
+    url = radicale.new_calendar("ours")
+    line = readme_block("list-calendars").strip().replace("python3", sys.executable, 1)
+    typed = f"{radicale.base}/\n{USER}\n{PASSWORD}\n"
+    done = subprocess.run(["/bin/sh", "-c", line], input=typed, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert url in done.stdout
+
+
+def test_the_readme_cron_line_syncs_in_crons_bare_environment(radicale: Radicale, tmp_path: Path) -> None:
+    import sys
+
+    from test_weekly import RITUAL, readme_block, run_cron_line
+
+    home = tmp_path / "home"
+    (home / ".config" / "ritual").mkdir(parents=True)
+    (home / ".local" / "bin").mkdir(parents=True)
+    (home / ".local" / "bin" / "ritual").symlink_to(RITUAL)
+    secret = tmp_path / "secret.py"
+    secret.write_text(f"print({PASSWORD!r})\n")
+    url = radicale.new_calendar()
+    (home / ".config" / "ritual" / "ritual.toml").write_text(
+        prefs_text("Europe/London", "", url, f"agendas = 2\npassword_command = '{sys.executable} {secret}'\n")
+    )
+    (line,) = [ln for ln in readme_block("cron-sync").splitlines() if ln.strip()]
+    done = run_cron_line(line, home)  # RITUAL_TODAY=2026-11-30: a week with a check-in
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b"" and done.stderr == b""
+    assert list((home / "rituals").glob("*.md")) and len(listing(radicale, url)) == 2

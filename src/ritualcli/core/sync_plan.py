@@ -166,7 +166,7 @@ def _one(
             return Action(REMOVE, resource.uid, name, what, if_match=record.etag, record=gone)
         if force:
             return Action(REMOVE, resource.uid, name, what, if_match=there, record=gone)
-        return _conflict(resource.uid, name, what, record, "removed", mine)
+        return _conflict(resource.uid, name, what, record, REMOVE, mine)
     if there is None:
         if mine and not force:
             return Action(
@@ -181,7 +181,7 @@ def _one(
         return Action(UPDATE, resource.uid, name, what, data, record.etag, update)
     if force:
         return Action(UPDATE, resource.uid, name, what, data, there, update)
-    return _conflict(resource.uid, name, what, record, "updated", mine)
+    return _conflict(resource.uid, name, what, record, UPDATE, mine)
 
 
 def _orphan(record: Published, server: dict[str, str], force: bool) -> Action:
@@ -192,12 +192,14 @@ def _orphan(record: Published, server: dict[str, str], force: bool) -> Action:
         return Action(KEEP, record.uid, record.name, what)  # gone already: forget it
     if there == record.etag or force:
         return Action(REMOVE, record.uid, record.name, what, if_match=there)
-    return _conflict(record.uid, record.name, what, record, "removed", True)
+    return _conflict(record.uid, record.name, what, record, REMOVE, True)
 
 
 def _conflict(uid: str, name: str, what: str, record: Published | None, verb: str, mine: bool) -> Action:
     if mine:
-        reason = f"was changed on the calendar since the last sync (on a phone?); it would have been {verb}"
+        reason = "was changed on the calendar since the last sync (on a phone?)"
+        if verb == REMOVE:
+            reason += "; ritual would remove it"
     else:
         reason = (
             "is on the calendar under ritual's name, but this machine has no record of writing it "
