@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import output
-from ..options import ConfigOption
+from ..options import ConfigOption, QuietOption
 from . import session
 
 if TYPE_CHECKING:
@@ -37,9 +37,7 @@ def sync(
             help="Replace events that were changed on the calendar since the last sync (by a phone).",
         ),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")
-    ] = False,
+    quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Publish the rituals into one CalDAV calendar, and keep it current.

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import output
-from ..options import ConfigOption
+from ..options import ConfigOption, QuietOption
 from . import session
 
 
@@ -34,9 +34,7 @@ def weekly(
         bool,
         typer.Option("--sync", help="Then run `ritual sync`: both phones' calendar follows (see [sync])."),
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")
-    ] = False,
+    quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Write the agendas of the next 7 days: made for cron, safe to rerun.
