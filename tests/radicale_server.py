@@ -1,9 +1,10 @@
 """A real Radicale CalDAV server for tests, and a plain-HTTP client to talk to it.
 
 `running_radicale(folder)` starts `python -m radicale` on a free loopback port
-with its storage in `folder`, no authentication (any user name is accepted; each
-user owns the collections under their own path) and no web interface, and stops
-it on exit. tests/conftest.py starts one per test session (`radicale` fixture):
+with its storage in `folder`, one user (`ritual`, password `sesame-for-tests`, from a plain
+htpasswd file: `ritual sync` is tested logging in, and failing to), each user
+owning the collections under their own path, no web interface, and stops it on
+exit. It logs every request (level info): `requests_since()` counts them. tests/conftest.py starts one per test session (`radicale` fixture):
 a start costs about a second, a calendar collection a few milliseconds, so each
 test makes its own collection with `new_calendar()`.
 
@@ -23,6 +24,7 @@ import base64
 import contextlib
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +41,7 @@ from typing import NamedTuple
 import icalendar
 
 USER = "ritual"
+PASSWORD = "sesame-for-tests"
 _DAV = "DAV:"
 _CALDAV = "urn:ietf:params:xml:ns:caldav"
 _START_TIMEOUT = 30.0
@@ -49,7 +52,11 @@ _CONFIG = """\
 hosts = 127.0.0.1:{port}
 
 [auth]
-type = none
+type = htpasswd
+htpasswd_filename = {users}
+htpasswd_encryption = plain
+# A wrong password is answered at once (the default waits a second).
+delay = 0
 
 [rights]
 type = owner_only
@@ -89,7 +96,7 @@ class Radicale:
         self.base = base
         self.process = process
         self.log = log
-        token = base64.b64encode(f"{USER}:any".encode()).decode()
+        token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._auth = f"Basic {token}"
 
     def request(
@@ -150,6 +157,20 @@ class Radicale:
                 found.append(_instance(event))
         return sorted(found, key=lambda i: (i.start, i.uid))
 
+    def log_mark(self) -> int:
+        """Where the log ends now: ``requests_since(mark)`` lists what came after."""
+        return self.log.stat().st_size
+
+    def requests_since(self, mark: int) -> list[tuple[str, str]]:
+        """(method, path) of every request the server received after ``mark``, from its log.
+
+        Radicale logs a request as it receives it, before it answers: once a client
+        has its answer, the line is in the file."""
+        with self.log.open("rb") as fh:
+            fh.seek(mark)
+            text = fh.read().decode("utf-8", errors="replace")
+        return [(m[1], m[2]) for m in _REQUEST_LINE.finditer(text)]
+
     def tail(self, lines: int = 40) -> str:
         """The end of the server's log, for a failure message."""
         try:
@@ -157,6 +178,9 @@ class Radicale:
         except OSError:
             return ""
         return "--- radicale log\n" + "\n".join(text.splitlines()[-lines:])
+
+
+_REQUEST_LINE = re.compile(r"\] ([A-Z]+) request for '([^']*)'")
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -192,9 +216,11 @@ def _start(folder: Path, attempt: int) -> Radicale | None:
     port = _free_port()
     config = folder / f"config-{attempt}"
     log = folder / f"radicale-{attempt}.log"
-    level = os.environ.get("RITUAL_RADICALE_LOG", "warning")
+    level = os.environ.get("RITUAL_RADICALE_LOG", "info")
+    users = folder / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
     config.write_text(
-        _CONFIG.format(port=port, storage=folder / "collections", level=level), encoding="utf-8"
+        _CONFIG.format(port=port, storage=folder / "collections", level=level, users=users), encoding="utf-8"
     )
     # HOME points into the folder so no user or system configuration is read
     # besides ours (-C replaces the default configuration paths).

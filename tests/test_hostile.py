@@ -193,7 +193,7 @@ def test_ritual_lock_wait_must_be_seconds_from_0_to_3600(
 
 
 OWN = ["ritual.toml", "ritual.toml.bak", "ritual.toml.rejected", "history.toml", "history.toml.bak",
-       "calendar-state.toml", "calendar-state.toml.bak", ".ritual.lock", "templates/mine.md.j2"]  # fmt: skip
+       "calendar-state.toml", "calendar-state.toml.bak", "sync-state.toml", ".ritual.lock", "templates/mine.md.j2"]  # fmt: skip
 WRITERS = [["agenda", "checkin", "--out"], ["agenda", "repair", "--out"], ["export", "ics", "--out"]]
 
 

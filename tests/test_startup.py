@@ -44,7 +44,7 @@ with open(dest, "w") as fh:
     json.dump({"code": code, "modules": sorted(sys.modules), "dataclasses": dataclasses}, fh)
 """
 
-HEAVY = ("icalendar", "jinja2", "rich", "recurring_ical_events", "pydantic")
+HEAVY = ("icalendar", "jinja2", "rich", "recurring_ical_events", "pydantic", "caldav", "niquests", "lxml")
 
 
 def probe(tmp_path: Path, *args: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ COMMANDS = {
     "agenda": ("agenda", "agenda"),
     "export": ("export", "app"),
     "weekly": ("weekly", "weekly"),
+    "sync": ("sync", "sync"),
     "done": ("done", "done"),
     "skip": ("skip", "skip"),
     "commitments": ("commitments", "commitments"),

@@ -37,6 +37,7 @@ RitualArg = Annotated[
         metavar="checkin|date-night", help="Which ritual: checkin or date-night.", show_default=False
     ),
 ]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")]
 ReplaceOption = Annotated[
     bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")
 ]

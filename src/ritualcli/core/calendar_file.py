@@ -34,16 +34,19 @@ def load_state(config: Path, prefs: Preferences) -> CalendarState:
     return calendar_state.load(state_path(config))
 
 
-def build(config: Path, prefs: Preferences, history: History, agendas: int = 0) -> Export:
+def build(
+    config: Path, prefs: Preferences, history: History, agendas: int = 0, state: CalendarState | None = None
+) -> Export:
     """The calendar for ``prefs`` given the remembered state (nothing is written).
 
     ``history`` is the couple's, loaded by the caller: the agendas of ``agendas``
-    occurrences carry its open commitments forward.
+    occurrences carry its open commitments forward. ``state`` replaces the one
+    remembered for the file (``ritual sync`` passes what the server was given).
     """
     zone = prefs.zone
     return calendar_ics.build(
         prefs,
-        load_state(config, prefs),
+        load_state(config, prefs) if state is None else state,
         now=clock.now_utc(),
         today=clock.today(zone),
         agendas=agendas,

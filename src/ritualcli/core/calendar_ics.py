@@ -106,6 +106,7 @@ class Resource(NamedTuple):
     uid: str
     events: tuple[icalendar.Event, ...]  # the master first, then its instances
     vtimezone: icalendar.Timezone
+    cancelled: bool = False  # the whole series (a disabled ritual, or no occurrence left)
 
     def ical(self) -> bytes:
         """This UID's events and their VTIMEZONE as a VCALENDAR without METHOD, for CalDAV."""
@@ -180,7 +181,12 @@ def build(
         vtimezone, report = build_vtimezone(prefs.couple.timezone, begin, end)
         warnings = report.warnings
         resources = tuple(
-            Resource(spec.uid, _events(spec, prefs, seq, stamp, now if fixed_stamp else stamp), vtimezone)
+            Resource(
+                spec.uid,
+                _events(spec, prefs, seq, stamp, now if fixed_stamp else stamp),
+                vtimezone,
+                spec.cancelled,
+            )
             for spec, seq, stamp in versions
         )
 

@@ -156,7 +156,9 @@ def parse(text: str, source: str) -> CalendarState:
     if version == 1:
         state = _version_1(check, doc, anchor)
     else:
-        install = _text(check, "install", doc.get("install"), _INSTALL, "the hexadecimal id ritual wrote")
+        install = check_text(
+            check, "install", doc.get("install"), _INSTALL, "the hexadecimal id ritual wrote"
+        )
         series = doc.get("series", [])
         if not isinstance(series, list):
             check.add("series", "expected [[series]] tables")
@@ -170,7 +172,7 @@ def parse(text: str, source: str) -> CalendarState:
 
 def _version_1(check: Checker, doc: Mapping[str, Any], anchor: dt.date | None) -> CalendarState:
     """A version 1 file: one series per ritual, its UID to derive from couple_id (or the names)."""
-    couple = _text(
+    couple = check_text(
         check, "couple_id", doc.get("couple_id"), re.compile(r"[0-9A-Za-z]{1,64}"), "the id ritual wrote"
     )
     found = []
@@ -187,8 +189,8 @@ def _version_1(check: Checker, doc: Mapping[str, Any], anchor: dt.date | None) -
         for key in ("sequence", "stamp"):
             if key not in table:
                 check.add(f"{kind}.{key}", "is missing")
-        sequence = _int(check, f"{kind}.sequence", table.get("sequence"), 0, MAX_SEQUENCE)
-        stamp = _stamp(check, f"{kind}.stamp", table.get("stamp"))
+        sequence = check_int(check, f"{kind}.sequence", table.get("sequence"), 0, MAX_SEQUENCE)
+        stamp = check_stamp(check, f"{kind}.stamp", table.get("stamp"))
         if sequence is not None and stamp is not None:
             # The old fingerprint is not this version's: the first export after
             # the upgrade raises SEQUENCE once, as its events do say more now.
@@ -210,13 +212,17 @@ def _series(check: Checker, key: str, item: object) -> Series | None:
     ritual = item.get("ritual")
     if "ritual" in item and ritual not in RITUALS:
         check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {_shown(ritual)}")
-    uid = _text(check, f"{key}.uid", item.get("uid"), re.compile(r"[!-~]{1,255}"), "a UID (printable ASCII)")
+    uid = check_text(
+        check, f"{key}.uid", item.get("uid"), re.compile(r"[!-~]{1,255}"), "a UID (printable ASCII)"
+    )
     begins = _date(check, f"{key}.begins", item.get("begins"))
     rule = _rule(check, f"{key}.rule", item.get("rule"))
-    sequence = _int(check, f"{key}.sequence", item.get("sequence"), 0, MAX_SEQUENCE)
-    content = _text(check, f"{key}.content", item.get("content", ""), _HEX, "the fingerprint ritual wrote")
-    stamp = _stamp(check, f"{key}.stamp", item.get("stamp"))
-    instances = _instances(check, f"{key}.instances", item.get("instances", []))
+    sequence = check_int(check, f"{key}.sequence", item.get("sequence"), 0, MAX_SEQUENCE)
+    content = check_text(
+        check, f"{key}.content", item.get("content", ""), _HEX, "the fingerprint ritual wrote"
+    )
+    stamp = check_stamp(check, f"{key}.stamp", item.get("stamp"))
+    instances = check_instances(check, f"{key}.instances", item.get("instances", []))
     if uid is None or rule is None or sequence is None or stamp is None or ritual not in RITUALS:
         return None
     return Series(str(ritual), uid, begins, rule, sequence, content or "", stamp, instances)
@@ -245,7 +251,7 @@ def _rule(check: Checker, key: str, value: object) -> Rule | None:
     if not isinstance(time, str) or not _TIME.fullmatch(time):
         check.add(f"{key}.time", 'expected "HH:MM"')
         ok = False
-    duration = _int(check, f"{key}.duration", value.get("duration"), 1, 1440)
+    duration = check_int(check, f"{key}.duration", value.get("duration"), 1, 1440)
     if not ok or duration is None:
         return None
     assert (
@@ -254,7 +260,7 @@ def _rule(check: Checker, key: str, value: object) -> Rule | None:
     return Rule(cadence, day, week, dt.time.fromisoformat(time), duration)
 
 
-def _instances(check: Checker, key: str, value: object) -> tuple[dt.datetime, ...]:
+def check_instances(check: Checker, key: str, value: object) -> tuple[dt.datetime, ...]:
     if not isinstance(value, list):
         check.add(key, "expected an array of local date-times")
         return ()
@@ -292,7 +298,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _int(check: Checker, key: str, value: object, lo: int, hi: int) -> int | None:
+def check_int(check: Checker, key: str, value: object, lo: int, hi: int) -> int | None:
     if value is None:  # reported as missing where it is required
         return None
     if isinstance(value, bool) or not isinstance(value, int):
@@ -305,7 +311,7 @@ def _int(check: Checker, key: str, value: object, lo: int, hi: int) -> int | Non
     return value
 
 
-def _text(check: Checker, key: str, value: object, pattern: re.Pattern[str], what: str) -> str | None:
+def check_text(check: Checker, key: str, value: object, pattern: re.Pattern[str], what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not pattern.fullmatch(value):
@@ -327,7 +333,7 @@ def _date(check: Checker, key: str, value: object) -> dt.date | None:
         return None
 
 
-def _stamp(check: Checker, key: str, value: object) -> dt.datetime | None:
+def check_stamp(check: Checker, key: str, value: object) -> dt.datetime | None:
     if value is None:  # reported as missing where it is required
         return None
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:

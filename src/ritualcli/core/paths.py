@@ -7,9 +7,10 @@ from pathlib import Path
 
 CONFIG_ENV = "RITUAL_CONFIG"
 CONFIG_NAME = "ritual.toml"
-# Beside the preferences file (history and calendar_file name their files from these).
+# Beside the preferences file (history, calendar_state and sync_state name their files from these).
 HISTORY_NAME = "history.toml"
 CALENDAR_STATE_NAME = "calendar-state.toml"
+SYNC_STATE_NAME = "sync-state.toml"
 # What ritual keeps beside a file it rewrites: the previous version, an edit not accepted.
 KEPT_SUFFIXES = (".bak", ".rejected")
 
@@ -43,11 +44,11 @@ def user_templates_dir(config: Path) -> Path:
 
 def own_files(config: Path) -> tuple[Path, ...]:
     """Every file ritual keeps for itself beside the preferences ``config``: the
-    preferences, the history and the calendar state with their .bak and .rejected,
+    preferences, the history, the calendar and sync states with their .bak and .rejected,
     and the lock. ``--out`` never replaces one of them."""
     from .fsio import LOCK_NAME
 
     folder = data_dir(config)
-    kept = (config, folder / HISTORY_NAME, folder / CALENDAR_STATE_NAME)
+    kept = (config, folder / HISTORY_NAME, folder / CALENDAR_STATE_NAME, folder / SYNC_STATE_NAME)
     variants = [p.with_name(p.name + suffix) for p in kept for suffix in ("", *KEPT_SUFFIXES)]
     return (*variants, folder / LOCK_NAME)

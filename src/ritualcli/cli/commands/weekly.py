@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import output
-from ..options import ConfigOption, OutGuard
+from ..options import ConfigOption, OutGuard, QuietOption
 from . import session
 
 
@@ -30,9 +30,11 @@ def weekly(
         ),
     ] = False,
     ics: Annotated[bool, typer.Option("--ics", help="Also refresh rituals.ics in the folder.")] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")
+    sync: Annotated[
+        bool,
+        typer.Option("--sync", help="Then run `ritual sync`: both phones' calendar follows (see [sync])."),
     ] = False,
+    quiet: QuietOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Write the agendas of the next 7 days: made for cron, safe to rerun.
@@ -40,14 +42,19 @@ def weekly(
     Rerunning the same day rewrites nothing (files are compared byte for byte).
     Never prompts; fails with one line on stderr and a non-zero exit code.
 
-    Example crontab line:  0 8 * * MON ritual weekly --out ~/rituals
+    Example crontab line:  0 8 * * MON ritual weekly --out ~/rituals --sync --quiet
     """
     from ...core import clock, fsio, paths, weekly_digest
+    from . import sync as sync_command
 
     sess = session(ctx, config)
     # Printing the example couple's week shows what the job does; writing files
     # for them into your config folder would not help anyone.
-    prefs = sess.load() if stdout else sess.load_required("ritual weekly writes your own agendas")
+    prefs = (
+        sess.load() if stdout and not sync else sess.load_required("ritual weekly writes your own agendas")
+    )
+    # Before anything is written: a job that cannot log in says so at once.
+    password = sync_command.obtain_password(prefs) if sync else None
     today = clock.today(prefs.zone)
     user_dir = paths.user_templates_dir(sess.config)
     weeks = weekly_digest.weeks_ahead(prefs, today)
@@ -56,6 +63,10 @@ def weekly(
         hist = sess.history(prefs)
         texts = [weekly_digest.render_week(prefs, w, user_dir=user_dir, history=hist) for w in weeks]
         output.out("\n".join(texts).rstrip("\n") if texts else f"nothing planned in the 7 days from {today}")
+        if sync:
+            with fsio.locked(sess.data_dir):
+                synced = sync_command.run(sess, prefs, password, force=False, dry_run=False)
+            sync_command.show(synced, quiet=quiet)
         return
 
     folder = (out or sess.data_dir / "agendas").expanduser()
@@ -81,6 +92,10 @@ def weekly(
             path = guard.check(folder / "rituals.ics")
             changed = write_calendar(sess.config, prefs, hist, path)
             report.append(f"{'wrote' if changed else 'unchanged'} {path}")
+        # In the same hold of the lock: the calendar's agendas are the week's just written.
+        done = sync_command.run(sess, prefs, password, force=False, dry_run=False) if sync else None
     if not quiet:
         for line in report or [f"nothing planned in the 7 days from {today}"]:
             output.out(line)
+    if done is not None:
+        sync_command.show(done, quiet=quiet)

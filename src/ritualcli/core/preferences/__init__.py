@@ -34,6 +34,7 @@ from .records import (
     Skip,
     SkipRange,
     Support,
+    Sync,
     ritual_noun,
     ritual_title,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "Skip",
     "SkipRange",
     "Support",
+    "Sync",
     "Vocabulary",
     "check_date_range",
     "check_name",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeVar
 
 from ..filecheck import with_suggestion
@@ -191,6 +191,80 @@ def zone(value: object, ctx: Context) -> str:
     if not isinstance(value, str):
         raise Invalid(f"expected an IANA zone name, got {type_name(value)}")
     return _one(check_zone, value.strip())
+
+
+# --------------------------------------------------------------------------- sync
+
+_COLLECTION_EXAMPLE = "https://cloud.example.org/remote.php/dav/calendars/alex/rituals/"
+
+
+def calendar_url(value: object, ctx: Context) -> str:
+    """An http(s) URL with a path: a calendar collection's (ending in "/", added if missing);
+    "" when sync is not set up.
+
+    Whether it really is a calendar collection only the server can say (``ritual
+    sync`` asks it first); here, what no calendar URL looks like is refused.
+    """
+    from urllib.parse import urlsplit
+
+    url = str(text(2000)(value, ctx)).strip()
+    if not url:
+        return ""  # sync is not set up
+    if any(ch.isspace() for ch in url):
+        raise Invalid(f"expected a URL such as {_COLLECTION_EXAMPLE}, without spaces")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise Invalid(f"{shown(url)} is not an https:// (or http://) URL, e.g. {_COLLECTION_EXAMPLE}")
+    if "@" in parts.netloc:
+        raise Invalid(
+            "a user name or password in the URL is refused: put the user in sync.username; "
+            "the password never goes into this file (see sync.password_command)"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname or port == -1:
+        raise Invalid(f"{shown(url)} has no valid host (and port)")
+    if parts.query or parts.fragment:
+        raise Invalid(f"{shown(url)}: a calendar collection's URL has no ?query or #fragment")
+    if parts.path.strip("/") == "":
+        raise Invalid(
+            f"{shown(url)} is a server, not a calendar: give the calendar collection's URL, "
+            f'e.g. {_COLLECTION_EXAMPLE} (the README\'s "Both phones" says where to find it)'
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def is_loopback(host: str) -> bool:
+    """This machine: localhost, 127.0.0.0/8 or ::1 (nothing there travels on a network)."""
+    import ipaddress
+
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def sync_transport(table: Mapping[str, Any]) -> None:
+    """An http:// URL to another machine needs sync.insecure = true: it would send the
+    password and the rituals in clear text to anyone on the way."""
+    from urllib.parse import urlsplit
+
+    url = table.get("url")
+    if not url or table.get("insecure"):
+        return
+    parts = urlsplit(url)
+    if parts.scheme.lower() == "http" and not is_loopback(parts.hostname or ""):
+        raise Invalid(
+            f"http:// to {parts.hostname} would send your password and the rituals unencrypted "
+            "to anyone on the network between: use https://, or set sync.insecure = true if that "
+            "network is entirely yours (a server on this machine, http://localhost, needs neither)"
+        )
 
 
 # --------------------------------------------------------------------------- arrays

@@ -17,7 +17,7 @@ from .. import filecheck
 from ..errors import FileProblemsError, Problem
 from .checks import Context, Invalid, Vocabulary, type_name
 from .records import FIXED, FORMAT_MINUTES, RECORDS, SCHEMA_VERSION, Preferences
-from .schema import REQUIRED, SCHEMA, SETTINGS, TABLES, Computed
+from .schema import ACROSS, REQUIRED, SCHEMA, SETTINGS, TABLES, Computed
 from .values import shown
 
 MAX_FILE_BYTES = 1_000_000  # a preferences file is a page of text; refuse a runaway one
@@ -82,6 +82,7 @@ def from_mapping(
 
     values: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
     present: set[str] = set()
+    failed: set[str] = set()  # tables with a key that failed its own check
     for table, settings in SCHEMA.items():
         raw = doc.get(table, {})
         if not isinstance(raw, dict):
@@ -97,9 +98,19 @@ def from_mapping(
             try:
                 values[table][key] = setting.check(raw[key], ctx)
             except Invalid as exc:
+                failed.add(table)
                 for message in exc.messages:
                     checker.add(setting.dotted, message)
     _fill_defaults(values, present, doc, checker)
+    for dotted, check in ACROSS:
+        table = dotted.partition(".")[0]
+        if table in failed or table not in values:
+            continue
+        try:
+            check(values[table])
+        except Invalid as exc:
+            for message in exc.messages:
+                checker.add(dotted, message)
     checker.raise_if_any()
     return _records(values, source)
 

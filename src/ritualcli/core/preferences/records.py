@@ -117,6 +117,17 @@ class Support(NamedTuple):
     carried: int  # a commitment carried this many times
 
 
+class Sync(NamedTuple):
+    """Where `ritual sync` publishes the calendar (a CalDAV calendar collection)."""
+
+    url: str  # "": sync is not set up
+    username: str  # "": no login
+    password_command: str  # "": the password comes from $RITUAL_SYNC_PASSWORD or a prompt
+    agendas: int  # the next N occurrences carry their agenda
+    timeout: int  # seconds, for each request
+    insecure: bool  # http:// to a host other than this machine is allowed
+
+
 class Preferences(NamedTuple):
     couple: Couple
     checkin: Ritual
@@ -126,6 +137,7 @@ class Preferences(NamedTuple):
     skip: Skip
     calendar: Calendar
     support: Support
+    sync: Sync
     source: Path | None = None  # None: the built-in example couple
     version: int = SCHEMA_VERSION
 
@@ -156,5 +168,6 @@ RECORDS: dict[str, Callable[..., Any]] = {
     "skip": Skip,
     "calendar": Calendar,
     "support": Support,
+    "sync": Sync,
 }
 FIXED: dict[str, dict[str, str]] = {"checkin": {"kind": "checkin"}, "date_night": {"kind": "date-night"}}

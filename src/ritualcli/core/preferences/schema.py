@@ -59,6 +59,7 @@ TABLES = {
     "skip": "Days off: no ritual is planned on these.",
     "calendar": "Exported calendars.",
     "support": "When to suggest talking to a couples therapist.",
+    "sync": "`ritual sync`: one CalDAV calendar both phones subscribe to. The password is never kept here.",
 }
 
 
@@ -117,7 +118,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("support", "low_rating", checks.whole(1, 10), 4, "a safety rating at or below this…"),
     Setting("support", "low_streak", checks.whole(1, 52, " check-ins"), 3, "…for this many recorded check-ins in a row"),
     Setting("support", "carried", checks.whole(1, 52, " check-ins"), 4, "or a commitment carried this many check-ins"),
+    Setting("sync", "url", checks.calendar_url, "", "the calendar collection's URL, https://…/; empty: no sync"),
+    Setting("sync", "username", checks.text(200), "", "your user name at that server; empty: no login"),
+    Setting("sync", "password_command", checks.text(1000), "", 'prints the password, run without a shell, e.g. "pass show cloud/rituals"'),
+    Setting("sync", "agendas", checks.whole(0, 100), 0, "the next N occurrences carry their agenda text (0-100)"),
+    Setting("sync", "timeout", checks.whole(1, 600, " seconds"), 30, "seconds to wait for the server, per request"),
+    Setting("sync", "insecure", checks.boolean, False, "true: allow http:// to another machine (password and events unencrypted)"),
 )  # fmt: skip
+
+# Checks across the keys of one table: (the key a problem is reported on, the check,
+# which gets the table's checked values and raises Invalid). Run once every key of
+# the table has passed its own check.
+ACROSS: tuple[tuple[str, Callable[[Mapping[str, Any]], None]], ...] = (("sync.url", checks.sync_transport),)
 
 # table -> key -> its setting, in the file's order.
 SCHEMA: dict[str, dict[str, Setting]] = {table: {} for table in TABLES}
