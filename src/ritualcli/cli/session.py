@@ -48,10 +48,17 @@ class Session(NamedTuple):
 
     def _read(self) -> Preferences:
         try:
-            return preferences.load(self.config, formats=self.formats())
+            prefs = preferences.load(self.config, formats=self.formats())
         except WorkError as exc:  # a folder, a pipe, no permission: the path is wrong, not the file
             exc.hint = exc.hint or "point --config (or RITUAL_CONFIG) at your preferences file"
             raise
+        # The rules the calendar has published: the schedule's past follows them.
+        state = paths.data_dir(self.config) / paths.CALENDAR_STATE_NAME
+        if not state.exists() and not state.is_symlink():
+            return prefs
+        from ..core import calendar_state
+
+        return prefs._replace(series=calendar_state.load(state).series)
 
     def history(self, prefs: Preferences) -> History:
         """The couple's history, read once for the command; empty for the example couple."""

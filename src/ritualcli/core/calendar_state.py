@@ -101,36 +101,6 @@ def load(path: Path) -> CalendarState:
     return parse(filecheck.read_text(path, "calendar state", MAX_BYTES), str(path))
 
 
-# --------------------------------------------------------------------------- what plan needs
-
-_recorded: dict[Path, tuple[tuple[int, int, int], Mapping[str, tuple[Series, ...]]]] = {}
-
-
-def recorded(source: Path | None) -> Mapping[str, tuple[Series, ...]]:
-    """The series beside the preferences file ``source``, by ritual, in order.
-
-    Read once per process and again only when the file changed (its inode,
-    size and time: written atomically, it gets a new inode), so the schedule
-    may ask for every occurrence it computes.
-    """
-    if source is None:
-        return {}
-    path = path_for(source)
-    try:
-        info = path.stat()
-    except OSError:
-        return {}
-    key = (info.st_ino, info.st_size, info.st_mtime_ns)
-    cached = _recorded.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    by_ritual: dict[str, tuple[Series, ...]] = {}
-    for series in load(path).series:
-        by_ritual[series.ritual] = (*by_ritual.get(series.ritual, ()), series)
-    _recorded[path] = (key, by_ritual)
-    return by_ritual
-
-
 # --------------------------------------------------------------------------- reading
 
 

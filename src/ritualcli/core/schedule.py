@@ -130,14 +130,11 @@ def _dates(ritual: Ritual, anchor: dt.date, frm: dt.date, until: dt.date) -> Ite
 def segments(prefs: Preferences, ritual: Ritual) -> list[tuple[Ritual, dt.date | None, dt.date | None]]:
     """The rules ``ritual`` has followed: (rule, first day, first day after), None for open.
 
-    From the series the calendar has published (calendar-state.toml beside the
-    preferences); the last one is ``ritual`` itself, the preferences as they are.
+    From the series the calendar has published (``prefs.series``, read from
+    calendar-state.toml with the preferences); the last one is ``ritual`` itself, the
+    preferences as they are.
     """
-    if prefs.source is None:  # the example couple has no calendar of its own
-        return [(ritual, None, None)]
-    from . import calendar_state
-
-    series = calendar_state.recorded(prefs.source).get(ritual.kind, ())
+    series = [s for s in prefs.series if s.ritual == ritual.kind]
     if len(series) < 2:
         return [(ritual, None, None)]
     out: list[tuple[Ritual, dt.date | None, dt.date | None]] = []

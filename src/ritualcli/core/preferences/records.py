@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo  # ~6 ms: imported where a zone is first used
 
+    from ..calendar_state import Series
+
 SCHEMA_VERSION = 1
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -140,6 +142,10 @@ class Preferences(NamedTuple):
     sync: Sync
     source: Path | None = None  # None: the built-in example couple
     version: int = SCHEMA_VERSION
+    # The series the calendar has published, oldest first (calendar-state.toml): dates
+    # before a change of day, time, cadence or duration keep the rule they had. Read
+    # with the preferences by whoever loads them (cli.session); none for the example.
+    series: tuple[Series, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
