@@ -51,7 +51,7 @@ from . import calendar_series, calendar_text, schedule
 from .calendar_series import Planned
 from .calendar_state import MAX_SEQUENCE, CalendarState, Series
 from .digest import sha256_hex
-from .preferences import Preferences, Ritual
+from .preferences import Preferences, Ritual, ritual_title
 
 if TYPE_CHECKING:
     import icalendar
@@ -240,7 +240,7 @@ def _spec(
         cancelled, rrule, start = True, None, calendar_series.first_slot(prefs, planned)
     else:
         rrule, start = schedule.rrule_text(ritual), dates.first
-    summary = ritual.title
+    summary = ritual_title(ritual.kind)
     description = (
         calendar_text.neutral(ritual.kind) if prefs.calendar.private else calendar_text.about(prefs, ritual)
     )
@@ -291,11 +291,11 @@ def _with_agenda(
     from . import agenda, selection
     from .history import History
 
-    summary = ritual.title
+    summary = ritual_title(ritual.kind)
     if not prefs.calendar.private:
         pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
         if pick is not None:
-            summary = f"{ritual.title} · {pick.title}"
+            summary = f"{summary} · {pick.title}"
     # shared: calendars are synced and seen by others, so the support note that
     # ratings drive stays out; commitments carry over as in every agenda.
     text = agenda.render(prefs, occ, user_dir=user_dir, history=history or History(), shared=True)

@@ -13,8 +13,7 @@ import typer
 from ...core.errors import FileProblemsError, UsageError, WorkError
 from .. import output
 from ..options import ConfigOption
-from . import session
-from .plan import warn_clock_changes
+from . import session, warn
 
 app = typer.Typer(
     help="Where the preferences file is, what it says, and whether it is valid.", no_args_is_help=True
@@ -71,14 +70,17 @@ def validate(ctx: typer.Context, config: ConfigOption = None) -> None:
 
     Also warns when a ritual's time falls into a clock change in the next ten years.
     """
-    from ...core import clock
+    from ...core import clock, schedule
+    from ...core.preferences import ritual_noun
 
     sess = session(ctx, config)
     if not sess.config.exists():
         raise UsageError(f"no preferences file at {sess.config}", hint="run `ritual init` to create one")
     prefs = sess.load()
-    warn_clock_changes(prefs, clock.today(prefs.zone), days=3653)
-    rituals = ", ".join(f"{r.title.lower()} {r.cadence} on {r.day}s at {r.time:%H:%M}" for r in prefs.rituals)
+    warn(schedule.clock_change_warnings(prefs, clock.today(prefs.zone), days=3653))
+    rituals = ", ".join(
+        f"{ritual_noun(r.kind)} {r.cadence} on {r.day}s at {r.time:%H:%M}" for r in prefs.rituals
+    )
     output.out(f"ok: {sess.config} is valid ({rituals or 'no rituals enabled'})")
 
 

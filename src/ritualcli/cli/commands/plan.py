@@ -61,14 +61,6 @@ def plan(
         output.out(text(rows) if rows else f"nothing planned from {start} to {until}")
 
 
-def warn_clock_changes(prefs: "Preferences", start: dt.date, days: int = 366) -> None:
-    """Kept for commands/config.py, which imports it; it can print
-    ``schedule.clock_change_warnings`` through ``commands.warn`` itself, then this goes."""
-    from ...core import schedule
-
-    warn(schedule.clock_change_warnings(prefs, start, days))
-
-
 def row(prefs: "Preferences", occ: "Occurrence") -> dict[str, Any]:
     """One occurrence as plain data: the JSON contract of `ritual plan`."""
     from ...core import selection

@@ -68,10 +68,6 @@ class Ritual(NamedTuple):
     def weekday(self) -> int:
         return WEEKDAYS.index(self.day)
 
-    @property
-    def title(self) -> str:
-        return ritual_title(self.kind)
-
 
 class DateNight(NamedTuple):
     """What a date may be: the [date_night] keys that are not about scheduling."""
