@@ -53,12 +53,10 @@ class Session(NamedTuple):
             exc.hint = exc.hint or "point --config (or RITUAL_CONFIG) at your preferences file"
             raise
         # The rules the calendar has published: the schedule's past follows them.
-        state = paths.data_dir(self.config) / paths.CALENDAR_STATE_NAME
-        if not state.exists() and not state.is_symlink():
-            return prefs
         from ..core import calendar_state
 
-        return prefs._replace(series=calendar_state.load(state).series)
+        series = calendar_state.load(calendar_state.path_for(self.config)).series
+        return prefs._replace(series=series) if series else prefs
 
     def history(self, prefs: Preferences) -> History:
         """The couple's history, read once for the command; empty for the example couple."""

@@ -96,9 +96,8 @@ def path_for(config: Path) -> Path:
 
 def load(path: Path) -> CalendarState:
     """The state at ``path``, or an empty one when there is no such file."""
-    if not path.exists() and not path.is_symlink():
-        return CalendarState()
-    return parse(filecheck.read_text(path, "calendar state", MAX_BYTES), str(path))
+    text = filecheck.read_text_if_present(path, "calendar state", MAX_BYTES)
+    return CalendarState() if text is None else parse(text, str(path))
 
 
 # --------------------------------------------------------------------------- reading

@@ -118,6 +118,13 @@ def read_text(path: Path, what: str, max_bytes: int) -> str:
     return decode(read_bytes(path, what, max_bytes), str(path))
 
 
+def read_text_if_present(path: Path, what: str, max_bytes: int) -> str | None:
+    """``read_text``, or None when nothing is at ``path`` (a dangling link is read, and refused)."""
+    if not os.path.lexists(path):
+        return None
+    return read_text(path, what, max_bytes)
+
+
 # --------------------------------------------------------------------------- TOML
 
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")

@@ -78,9 +78,9 @@ def path_for(config: Path) -> Path:
 
 
 def load(path: Path) -> SyncState:
-    if not path.exists() and not path.is_symlink():
-        return SyncState()
-    return parse(filecheck.read_text(path, "sync state", MAX_BYTES), str(path))
+    """The state at ``path``, or an empty one when there is no such file."""
+    text = filecheck.read_text_if_present(path, "sync state", MAX_BYTES)
+    return SyncState() if text is None else parse(text, str(path))
 
 
 def parse(text: str, source: str) -> SyncState:
