@@ -34,9 +34,21 @@ RitualArg = Annotated[
         metavar="checkin|date-night", help="Which ritual: checkin or date-night.", show_default=False
     ),
 ]
+# Recording again now adds to an entry; --replace stays a while so scripts keep working.
 ReplaceOption = Annotated[
-    bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")
+    bool, typer.Option("--replace", hidden=True, help="No longer needed: recording again adds to the entry.")
 ]
+
+
+def replace_is_gone() -> None:
+    """Say once, on stderr, what --replace has become (the command goes on: it adds)."""
+    from . import output
+
+    output.err(
+        "warning: --replace is no longer needed and will go: recording an occurrence again adds to it "
+        "(the ratings you give replace those partners' ratings; everything else is kept). "
+        "To replace a whole entry: `ritual history edit`; to take back the last change: `ritual undo`."
+    )
 
 
 FromOption = Annotated[
