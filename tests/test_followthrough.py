@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import COUPLE
-from ritualcli.core import history, preferences, schedule
+from histories import SUNDAYS, held, prefs_with
+from ritualcli.core import history, schedule
 from ritualcli.core.history import CarryOver, Draft, History, Opening, Support
 from ritualcli.core.preferences import Preferences
-
-D = dt.date
-SUNDAYS = [D(2026, 11, 29) + dt.timedelta(weeks=i) for i in range(12)]
-
-
-def prefs_with(extra: str = "") -> Preferences:
-    return preferences.parse_bytes((COUPLE + textwrap.dedent(extra)).encode())
 
 
 @pytest.fixture
@@ -40,10 +32,6 @@ def checkin(prefs: Preferences, day: dt.date) -> schedule.Occurrence:
 def carried(prefs: Preferences, data: Path, occ: schedule.Occurrence) -> CarryOver:
     """What the agenda of ``occ`` carries over, from the history as it is on disk now."""
     return history.carry_over(prefs, history.load(data, occ.date), occ)
-
-
-def held(day: dt.date, **kw: object) -> Draft:
-    return Draft("checkin", day, **kw)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------ carry-over

@@ -10,19 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COUPLE
-from ritualcli.core import history, preferences, schedule
+from histories import SUNDAYS, D, held, prefs_with
+from ritualcli.core import history, schedule
 from ritualcli.core.errors import FileProblemsError, InputError, UsageError
 from ritualcli.core.history import SHARED, Commitment, Draft, History, store
 from ritualcli.core.preferences import Preferences
-
-D = dt.date
-# COUPLE: check-ins on Sundays from 2026-11-23; these are the first few.
-SUNDAYS = [D(2026, 11, 29) + dt.timedelta(weeks=i) for i in range(12)]
-
-
-def prefs_with(extra: str = "") -> Preferences:
-    return preferences.parse_bytes((COUPLE + textwrap.dedent(extra)).encode())
 
 
 @pytest.fixture
@@ -33,10 +25,6 @@ def prefs() -> Preferences:
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     return tmp_path / "data"
-
-
-def held(day: dt.date, **kw: object) -> Draft:
-    return Draft("checkin", day, **kw)  # type: ignore[arg-type]
 
 
 def year_file(data: Path, year: int = 2026) -> Path:

@@ -51,6 +51,16 @@ def replace_is_gone() -> None:
     )
 
 
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ListFormatOption = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="text to read, json for scripts.")
+]
+
+
 FromOption = Annotated[
     str | None,
     typer.Option(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .. import output
 from ..flags import flags
-from ..options import ConfigOption
+from ..options import ConfigOption, ListFormat, ListFormatOption
 from . import changed, session
 
 if TYPE_CHECKING:
@@ -21,18 +20,11 @@ app = typer.Typer(
 )
 
 
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 @app.callback()
 def commitments(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", "-a", help="Also list the ones kept or let go.")] = False,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="text to read, json for scripts.")
-    ] = ListFormat.text,
+    fmt: ListFormatOption = ListFormat.text,
     config: ConfigOption = None,
 ) -> None:
     """List open commitments from your check-ins (with --all, kept and let-go ones too)."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption
+from ..options import ConfigOption, ListFormat, ListFormatOption
 from . import session
 
 if TYPE_CHECKING:
@@ -21,18 +20,10 @@ app = typer.Typer(
 )
 
 
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 @app.callback()
 def history(
     ctx: typer.Context,
-    fmt: Annotated[
-        ListFormat,
-        typer.Option("--format", "-f", help="text to read, json for scripts (with ratings and notes)."),
-    ] = ListFormat.text,
+    fmt: ListFormatOption = ListFormat.text,
     last: Annotated[
         int | None, typer.Option("--last", "-n", help="Only the last N records.", show_default=False)
     ] = None,

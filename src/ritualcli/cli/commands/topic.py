@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from .. import output
 from ..flags import flags
-from ..options import ConfigOption
+from ..options import ConfigOption, ListFormat, ListFormatOption
 from . import changed, session
 
 app = typer.Typer(
     help="Your own topics for a check-in: add one any time; the next check-in agenda lists them.",
     no_args_is_help=True,
 )
-
-
-class ListFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @app.command("add")
@@ -55,9 +49,7 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="text to read, json for scripts.")
-    ] = ListFormat.text,
+    fmt: ListFormatOption = ListFormat.text,
     config: ConfigOption = None,
 ) -> None:
     """The queued topics, oldest first."""

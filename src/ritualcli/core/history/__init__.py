@@ -4,9 +4,9 @@
   ``Draft`` a command gathers and the ``Change`` a recording makes).
 - ``yearfile``: one history file read, checked and written; ``topics``: the queue.
 - ``ledger``: the records folded in date order into what follow-through needs.
-- ``store``: where the files are (one per year), loading, and ``Transaction``,
-  the one way to change them; ``index``: the cache that spares reading old years;
-  ``journal``: the undo journal.
+- ``store``: where the files are (one per year), and loading them; ``index``: the
+  cache that spares reading old years; ``transaction``: the one way to change
+  them; ``journal``: the undo journal; ``byhand``: `history edit` and `undo`.
 - ``recording``: ``record`` (a Draft in, a Change out: `done`, `skip`, `start`),
   letting go, the topic queue. ``draft`` checks what the couple types.
 - ``followthrough``: what the history means for an agenda, stats and lists.
@@ -15,6 +15,7 @@ A command loads the history once (``load``, from the day it needs) and passes th
 ``History`` value on: nothing here reads files behind its caller's back.
 """
 
+from .byhand import check_edit, edit_target, save_edit, undo
 from .followthrough import (
     CarryOver,
     CommitmentState,
@@ -27,9 +28,9 @@ from .followthrough import (
     support_now,
     unrecorded,
 )
-from .recording import add_topic, describe, drop_topic, let_go, record, save_edit, undo
+from .recording import add_topic, describe, drop_topic, let_go, record
 from .records import SHARED, Change, Closed, Commitment, Draft, Entry, History, Ledger, LetGo, Open, Topic
-from .store import check_edit, edit_target, history_path, load, load_topics, parse
+from .store import history_path, load, load_topics, parse
 from .yearfile import MAX_TEXT, render, render_entry
 
 __all__ = [

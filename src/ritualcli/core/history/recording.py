@@ -20,18 +20,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
-from .. import fsio
 from ..errors import InputError
 from ..preferences import name_key, ritual_noun
-from . import journal, ledger, store, yearfile
+from . import ledger, store, yearfile
 from .records import SHARED, Change, Closed, Commitment, Draft, Entry, Ledger, LetGo, Open, Topic
 from .topics import next_id
+from .transaction import Transaction
 
 
 def record(data_dir: Path, draft: Draft) -> Change:
     """Add ``draft`` to its occurrence's entry (a new one if there is none yet)."""
     _only_theirs(draft)
-    with store.Transaction(data_dir) as tx:
+    with Transaction(data_dir) as tx:
         year = draft.date.year
         text = tx.text(year)
         parsed = tx.parsed(year)
@@ -309,7 +309,7 @@ def let_go(data_dir: Path, cid: str, why: str, day: dt.date) -> tuple[Commitment
 
     Returns it, and where the old single-file history was kept if this change split it.
     """
-    with store.Transaction(data_dir) as tx:
+    with Transaction(data_dir) as tx:
         year = day.year
         parsed = tx.parsed(year)
         evs = ledger.ordered(ledger.events(parsed.entries, parsed.let_go))
@@ -334,7 +334,7 @@ def let_go(data_dir: Path, cid: str, why: str, day: dt.date) -> tuple[Commitment
 
 def add_topic(data_dir: Path, text: str, by: str, day: dt.date) -> tuple[Topic, Path | None]:
     """Queue a topic for a check-in (``by``: who raised it, or ""); and where an old history went."""
-    with store.Transaction(data_dir) as tx:
+    with Transaction(data_dir) as tx:
         used = [t.id for t in tx.queue]
         used += [t.id for _, e in tx.parsed(day.year).entries for t in e.discussed]
         topic = Topic(next_id(day, used), text, by, day)
@@ -345,7 +345,7 @@ def add_topic(data_dir: Path, text: str, by: str, day: dt.date) -> tuple[Topic, 
 
 def drop_topic(data_dir: Path, tid: str) -> tuple[Topic, Path | None]:
     """Take a topic out of the queue without discussing it (`ritual undo` brings it back)."""
-    with store.Transaction(data_dir) as tx:
+    with Transaction(data_dir) as tx:
         topic = next((t for t in tx.queue if t.id == tid), None)
         if topic is None:
             listing = ", ".join(t.id for t in tx.queue) or "none"
@@ -359,32 +359,3 @@ def drop_topic(data_dir: Path, tid: str) -> tuple[Topic, Path | None]:
         tx.put_queue(tuple(t for t in tx.queue if t.id != tid))
         tx.what = f"dropped topic {tid}"
     return topic, tx.migrated
-
-
-# --------------------------------------------------------------------------- by hand, and back
-
-
-def save_edit(data_dir: Path, path: Path, original: str, edited: str) -> Path | None:
-    """Save a hand edit of ``path`` (checked again, journaled); where the journal record is."""
-    lay = store.Layout(data_dir)
-    with store.Transaction(data_dir, migrate=False) as tx:
-        current = store.read_file(path)
-        if current != original:
-            raise InputError(
-                f"{path} changed while you were editing it; nothing was saved",
-                hint="`ritual history edit` again, to edit it as it is now",
-            )
-        if path == lay.legacy:
-            tx.put_legacy(edited)
-        else:
-            tx.text(int(path.stem))
-            tx.put(int(path.stem), edited)
-        tx.what = f"edited {path.relative_to(data_dir).as_posix()} by hand"
-    return tx.journal
-
-
-def undo(data_dir: Path) -> tuple[journal.Record, int]:
-    """Take back the last change to the history; and how many earlier ones can still be."""
-    with fsio.locked(data_dir):
-        rec = journal.undo(data_dir)
-        return rec, journal.count(data_dir)

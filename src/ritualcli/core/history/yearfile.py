@@ -294,23 +294,21 @@ def render_entry(e: Entry) -> str:
         lines.append("unplanned = true")
     if e.ratings:
         lines.append(f"ratings = {tomlwrite.value(dict(e.ratings))}")
-    if e.commitments:
-        lines.append("commitments = [")
-        lines += [f"    {tomlwrite.value(c._asdict())}," for c in e.commitments]
-        lines.append("]")
-    if e.kept:
-        lines.append(f"kept = {tomlwrite.value(e.kept)}")
-    if e.partly:
-        lines.append(f"partly = {tomlwrite.value(e.partly)}")
-    if e.discussed:
-        lines.append("discussed = [")
-        lines += [f"    {render_topic(t)}," for t in e.discussed]
-        lines.append("]")
+    lines += _one_a_line("commitments", [tomlwrite.value(c._asdict()) for c in e.commitments])
+    lines += [
+        f"{key} = {tomlwrite.value(ids)}" for key, ids in (("kept", e.kept), ("partly", e.partly)) if ids
+    ]
+    lines += _one_a_line("discussed", [render_topic(t) for t in e.discussed])
     if e.reason:
         lines.append(f"reason = {s(e.reason)}")
     if e.note:
         lines.append(f"note = {s(e.note)}")
     return "\n".join(lines) + "\n"
+
+
+def _one_a_line(key: str, values: list[str]) -> list[str]:
+    """An array of inline tables, one a line, as a person lays it out."""
+    return [f"{key} = [", *(f"    {v}," for v in values), "]"] if values else []
 
 
 def render_topic(t: Topic) -> str:
