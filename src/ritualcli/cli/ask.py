@@ -30,7 +30,7 @@ def _line(text: str) -> str:
     return str(typer.prompt(text, default="", show_default=False)).strip()
 
 
-def ratings(names: Sequence[str], *, private: bool = True) -> list[tuple[str, int]]:
+def ratings(names: Sequence[str]) -> list[tuple[str, int]]:
     """Each name's 1-10 rating, typed unseen; shown together once all are in."""
     from ..core.history import draft
 
@@ -47,7 +47,7 @@ def ratings(names: Sequence[str], *, private: bool = True) -> list[tuple[str, in
                     f"{output.clean(name)}: {RATING_QUESTION} (1-10, not shown; Enter to skip)",
                     default="",
                     show_default=False,
-                    hide_input=private,
+                    hide_input=True,
                 )
             ).strip()
             if not answer:
