@@ -465,10 +465,33 @@ def test_a_damaged_index_is_only_a_slower_run(data: Path) -> None:
     history.load(data, D(2026, 12, 1))
     index = data / "history" / ".index.json"
     assert stat.S_IMODE(index.stat().st_mode) == 0o600
-    index.write_text('{"version": 1, "years": [{"year": 2025, "sig": "x"}]}')
-    hist = history.load(data, D(2026, 12, 1))
-    assert [o.text for o in hist.start.open] == ["walk"]
-    assert json.loads(index.read_text())["years"][0]["year"] == 2025  # rewritten
+    good = index.read_text()
+    for damaged in (
+        '{"version": 1, "years": [{"year": 2025, "sig": "x"}]}',
+        good.replace('"end":"{', '"end":"{]'),  # a ledger that is not JSON any more
+        "not json",
+    ):
+        index.write_text(damaged)
+        hist = history.load(data, D(2026, 12, 1))
+        assert [o.text for o in hist.start.open] == ["walk"], damaged
+        assert json.loads(index.read_text())["years"][0]["year"] == 2025  # rewritten
+
+
+def test_a_copied_history_keeps_its_index(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    history.record(data, held(D(2025, 6, 1), commitments=(("Alex", "walk"),)))
+    history.record(data, held(D(2026, 11, 29)))
+    history.load(data, D(2026, 12, 1))
+    copy = tmp_path / "restored"
+    shutil.copytree(data, copy)  # a backup put back: new inodes, the same sizes and times
+    read: list[str] = []
+    real = store.read_file
+    monkeypatch.setattr(store, "read_file", lambda p: read.append(p.name) or real(p))
+    assert [o.text for o in history.load(copy, D(2026, 12, 1)).start.open] == ["walk"]
+    assert read == ["2026.toml"]
 
 
 # ------------------------------------------------------------------ undo

@@ -5,8 +5,7 @@ TOML: parsing it all cost an agenda 2.5x its time. An agenda needs only what the
 years before its own add up to (the commitments still open, how many check-ins
 each was carried to, the last ratings), and that is small: ``Ledger``. So
 ``history/.index.json`` keeps, for each year before the newest, the ledger at its
-end, with the size, modification time and inode of that year's file when it was
-read. A year whose file changed (a hand edit, a `done --date` last December), and
+end, with the size and modification time of that year's file when it was read. A year whose file changed (a hand edit, a `done --date` last December), and
 every year after it, is read again and the index rewritten; otherwise no old file
 is opened. The newest year is never kept here: it changes with every `done`, and
 is read anyway.
@@ -31,9 +30,9 @@ from ..errors import WorkError
 from .records import Closed, Ledger, Open, Rated
 
 NAME = ".index.json"
-VERSION = 1
+VERSION = 2
 
-Signature = tuple[int, int, int]
+Signature = tuple[int, int]
 ReadYear = Callable[[int, Ledger], Ledger]  # a year's file folded onto the ledger before it
 
 
@@ -42,7 +41,9 @@ def signature(path: Path) -> Signature | None:
         st = os.stat(path)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+    # Size and modification time, not the inode: a copy (a backup restored, a move to
+    # another disk) keeps both, and every change ritual or an editor makes changes one.
+    return (st.st_size, st.st_mtime_ns)
 
 
 def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledger:
@@ -55,11 +56,17 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
         return Ledger()
     sigs = {y: signature(folder / f"{y}.toml") for y in before}
     cached = _load(folder)
-    ledger, valid = Ledger(), 0
-    for (year, sig, end), want in zip(cached, before, strict=False):
+    valid = 0
+    for (year, sig, _), want in zip(cached, before, strict=False):
         if year != want or sig != sigs[want]:
             break
-        ledger, valid = end, valid + 1
+        valid += 1
+    ledger = Ledger()
+    if valid:
+        try:
+            ledger = _ledger(json.loads(cached[valid - 1][2]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            valid = 0  # a damaged entry: read the years again
     if valid == len(before):
         return ledger
     fresh = cached[:valid]
@@ -69,13 +76,17 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
         # Kept only for a closed year whose file did not change while it was read.
         keep = keep and year < years[-1] and signature(folder / f"{year}.toml") == sigs[year]
         if keep and sigs[year] is not None:
-            fresh.append((year, sigs[year], ledger))
+            fresh.append(
+                (year, sigs[year], json.dumps(_plain(ledger), ensure_ascii=False, separators=(",", ":")))
+            )
     if len(fresh) > valid:
         _save(folder, fresh)
     return ledger
 
 
-Cached = list[tuple[int, Any, Ledger]]
+# (year, signature, the ledger at its end as JSON text). Each ledger stays text until
+# it is the one asked for: twenty of them decoded into records cost an agenda ~10 ms.
+Cached = list[tuple[int, Any, str]]
 
 
 def _load(folder: Path) -> Cached:
@@ -83,7 +94,10 @@ def _load(folder: Path) -> Cached:
         raw = json.loads((folder / NAME).read_bytes())
         if raw.get("version") != VERSION:
             return []
-        return [(int(y["year"]), tuple(y["sig"]), _ledger(y["end"])) for y in raw["years"]]
+        found = [(int(y["year"]), tuple(y["sig"]), y["end"]) for y in raw["years"]]
+        if not all(isinstance(end, str) for _, _, end in found):
+            return []
+        return found
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []  # absent or damaged: read the years again
 
@@ -92,7 +106,7 @@ def _save(folder: Path, cached: Cached) -> None:
     doc = {
         "version": VERSION,
         "about": "ritual's cache of the history files beside it; safe to delete",
-        "years": [{"year": y, "sig": list(sig), "end": _plain(end)} for y, sig, end in cached],
+        "years": [{"year": y, "sig": list(sig), "end": end} for y, sig, end in cached],
     }
     # A cache: when it cannot be written (a read-only folder), the next run reads again.
     with contextlib.suppress(WorkError, OSError):
