@@ -323,6 +323,13 @@ def test_mistakes_are_reported_all_at_once_with_their_lines(data: Path) -> None:
     ]
 
 
+def test_one_partner_has_one_rating_however_the_name_is_written(data: Path) -> None:
+    write(data, '[[entry]]\nritual = "checkin"\ndate = 2026-11-29\nratings = { Sam = 7, "ｓａｍ" = 8 }\n')
+    assert problems(data) == [
+        "H:4: entry[1].ratings.ｓａｍ: 'ｓａｍ' and 'Sam' are one partner; one rating each"
+    ]
+
+
 def test_toml_syntax_error_has_line_and_column(data: Path) -> None:
     write(data, '[[entry]]\nritual = "checkin"\ndate = 2026-12-6\n')
     assert problems(data) == ["H:3:12: TOML syntax: Expected newline or end of document after a statement"]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .. import filecheck, tomlwrite
-from ..preferences import RITUALS, ritual_noun
+from ..preferences import RITUALS, name_key, ritual_noun
 from .records import Commitment, Entry, LetGo, Topic
 
 # 1: the single history.toml; 2: one file per year, which may hold partly, discussed
@@ -146,10 +146,17 @@ def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
     if not isinstance(raw_ratings, dict):
         c.add(f"{at}.ratings", "expected a table of ratings, e.g. ratings = { Alex = 7, Sam = 8 }")
     else:
+        seen: dict[str, str] = {}
         for name, value in raw_ratings.items():
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
                 c.add(f"{at}.ratings.{name}", f"{value!r} is not a rating: give a whole number from 1 to 10")
+            elif name_key(name) in seen:  # "Sam" and "sam" are one partner, as everywhere
+                c.add(
+                    f"{at}.ratings.{name}",
+                    f"{name!r} and {seen[name_key(name)]!r} are one partner; one rating each",
+                )
             else:
+                seen[name_key(name)] = name
                 ratings.append((name, value))
         if raw_ratings and status == "skipped":
             c.add(f"{at}.ratings", 'a skipped occurrence has no ratings; remove them or set status = "held"')
