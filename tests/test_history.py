@@ -505,7 +505,7 @@ def test_a_copied_history_keeps_its_index(
 
 
 def test_undo_takes_back_the_last_change_and_says_what(data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], ratings=(("Alex", 6),), commitments=(("Alex", "walk"),)))
+    history.record(data, held(SUNDAYS[0], ratings=(("Alex", 6), ("Sam", 5)), commitments=(("Alex", "walk"),)))
     kept = year_file(data).read_text()
     history.record(data, held(SUNDAYS[0], ratings=(("Sam", 2),), note="a mistake"))
     rec, left = history.undo(data)
@@ -513,7 +513,8 @@ def test_undo_takes_back_the_last_change_and_says_what(data: Path) -> None:
     assert left == 1
     assert year_file(data).read_text() == kept
     rec, left = history.undo(data)
-    assert rec.what.startswith("recorded the check-in of Sun 2026-11-29 as held") and left == 0
+    assert rec.what == "recorded the check-in of Sun 2026-11-29 as held: Alex's and Sam's ratings, 1 commitment"
+    assert left == 0
     assert not year_file(data).exists()
     with pytest.raises(UsageError, match="nothing to undo"):
         history.undo(data)

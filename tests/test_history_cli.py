@@ -272,3 +272,15 @@ def test_stats_all_reads_every_year(cli: Invoke, data: Path) -> None:
     cli("done", "checkin", "--rating", "Alex=7", "--rating", "Sam=3")
     s = json.loads(cli("stats", "--all", "--format", "json", env={"RITUAL_TODAY": "2028-06-01"}).stdout)
     assert s["from"] <= "2026-11-29" and s["gaps"] == [{"date": "2026-11-29", "gap": 4}]
+
+
+def test_stats_at_a_terminal_has_a_row_for_the_gap(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ritualcli.cli import output
+
+    cli("done", "checkin", "--rating", "Alex=2", "--rating", "Sam=9")
+    monkeypatch.setattr(output, "is_terminal", lambda stream=None: True)
+    text = cli("stats").stdout
+    assert "│ gap " in text and "│ 7 " in text
+    assert "Gap between your ratings: latest 7 (2026-11-29)" in " ".join(text.split())

@@ -23,7 +23,7 @@ def undo(ctx: typer.Context, config: ConfigOption = None) -> None:
     sess = session(ctx, config)
     sess.load_required("`ritual undo` works on your own history")
     rec, left = history.undo(sess.data_dir)
-    output.out(f"Undid: {rec.what} (at {rec.at.replace('T', ' ')}).")
+    output.out(f"Undid: {rec.what} (at {rec.at[:16].replace('T', ' ')}).")
     for f in rec.files:
         verb = "removed" if f.before is None else "restored"
         output.out(f"  {verb} {sess.data_dir / f.name}")

@@ -10,7 +10,7 @@ entry is a hand edit (`ritual history edit`); taking back the last change is
 `ritual undo`.
 
 Also here: letting a commitment go between check-ins, and the topic queue. Each
-is one ``store.Transaction``: checked, written atomically, undoable.
+is one ``transaction.Transaction``: checked, written atomically, undoable.
 """
 
 from __future__ import annotations
@@ -43,22 +43,7 @@ def record(data_dir: Path, draft: Draft) -> Change:
         found = [(at, e) for at, e in parsed.entries if e.key == (draft.date, draft.ritual)]
         at, old = found[0] if found else (None, None)
         _same_status(old, draft)
-
-        opened = {o.id: o for o in at_day.ledger.open}
-        old_kept, old_partly = set(old.kept) if old else set(), set(old.partly) if old else set()
-        kept = [c for c in _ids(draft.kept, "kept") if c not in old_kept]
-        partly = [c for c in _ids(draft.partly, "partly") if c not in old_partly and c not in kept]
-        for cid in partly:
-            if cid in old_kept:
-                raise _bad(cid, "partly", f"it is already marked kept at this {ritual_noun(draft.ritual)}")
-        let_go = _ids(draft.let_go, "let_go")
-        for cid in let_go:
-            if cid in kept or cid in partly or cid in old_kept:
-                raise _bad(cid, "let_go", "it is kept or partly done here: one or the other")
-        for cid, field in [*((c, "kept") for c in kept), *((c, "partly") for c in partly)]:
-            _open_before(cid, field, draft.date, at_day, strictly=True)
-        for cid in let_go:
-            _open_before(cid, "let_go", draft.date, at_day, strictly=False)
+        kept, partly, let_go = _closures(draft, old, at_day)
         discussed = _discussed(draft, tx.queue, old)
 
         entry, change = _merge(old, draft, parsed, kept, partly, discussed)
@@ -69,6 +54,7 @@ def record(data_dir: Path, draft: Draft) -> Change:
         tx.put(year, _with_records(text, year, at, entry, lets))
         if discussed:
             tx.put_queue(tuple(t for t in tx.queue if t not in discussed))
+        opened = {o.id: o for o in at_day.ledger.open}
         change = change._replace(
             kept=tuple(_commitment(opened[c]) for c in kept),
             partly=tuple(_commitment(opened[c]) for c in partly),
@@ -89,7 +75,7 @@ def _only_theirs(draft: Draft) -> None:
             raise InputError(
                 f"recording for {draft.by} alone: {name}'s rating is {name}'s to give",
                 field="ratings",
-                hint=f"{name} records it with --as {name}",
+                hint=f"{name} records it, as {name}",
             )
     for owner, _ in draft.commitments:
         if owner != SHARED and name_key(owner) != mine:
@@ -98,6 +84,29 @@ def _only_theirs(draft: Draft) -> None:
                 field="commitments",
                 hint='write "we: …" for one you make together',
             )
+
+
+def _closures(draft: Draft, old: Entry | None, known: _Known) -> tuple[list[str], list[str], list[str]]:
+    """The kept, partly-done and let-go ids ``draft`` adds to ``old``, each checked.
+
+    Said again, an id already there is nothing new; partly done, then kept at the
+    same check-in, is kept.
+    """
+    old_kept, old_partly = (set(old.kept), set(old.partly)) if old else (set(), set())
+    kept = [c for c in _ids(draft.kept) if c not in old_kept]
+    partly = [c for c in _ids(draft.partly) if c not in old_partly and c not in kept]
+    for cid in partly:
+        if cid in old_kept:
+            raise _bad(cid, "partly", f"it is already marked kept at this {ritual_noun(draft.ritual)}")
+    let_go = _ids(draft.let_go)
+    for cid in let_go:
+        if cid in kept or cid in partly or cid in old_kept:
+            raise _bad(cid, "let_go", "it is kept or partly done here: one or the other")
+    for cid, field in [*((c, "kept") for c in kept), *((c, "partly") for c in partly)]:
+        _open_before(cid, field, draft.date, known, strictly=True)
+    for cid in let_go:
+        _open_before(cid, "let_go", draft.date, known, strictly=False)
+    return kept, partly, let_go
 
 
 def _same_status(old: Entry | None, draft: Draft) -> None:
@@ -110,7 +119,7 @@ def _same_status(old: Entry | None, draft: Draft) -> None:
     )
 
 
-def _ids(given: Iterable[str], field: str) -> list[str]:
+def _ids(given: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i.strip() for i in given if i.strip()))
 
 
@@ -152,7 +161,7 @@ def _open_before(cid: str, field: str, day: dt.date, known: _Known, *, strictly:
 def _discussed(draft: Draft, queue: tuple[Topic, ...], old: Entry | None) -> tuple[Topic, ...]:
     done_here = {t.id for t in old.discussed} if old else set()
     out = []
-    for tid in _ids(draft.discussed, "discussed"):
+    for tid in _ids(draft.discussed):
         if tid in done_here:
             continue
         topic = next((t for t in queue if t.id == tid), None)
@@ -281,8 +290,8 @@ def describe(change: Change) -> str:
     what = f"the {ritual_noun(e.ritual)} of {e.date:%a %Y-%m-%d}"
     parts = []
     if change.ratings:
-        names = [n for n, _, _ in change.ratings]
-        parts.append(f"{' and '.join(names)}'s rating" + ("s" if len(names) > 1 else ""))
+        names = [f"{n}'s" for n, _, _ in change.ratings]
+        parts.append(" and ".join(names) + (" ratings" if len(names) > 1 else " rating"))
     for label, items in (
         ("commitment", change.commitments),
         ("kept", change.kept),
