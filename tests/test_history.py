@@ -513,7 +513,9 @@ def test_undo_takes_back_the_last_change_and_says_what(data: Path) -> None:
     assert left == 1
     assert year_file(data).read_text() == kept
     rec, left = history.undo(data)
-    assert rec.what == "recorded the check-in of Sun 2026-11-29 as held: Alex's and Sam's ratings, 1 commitment"
+    assert (
+        rec.what == "recorded the check-in of Sun 2026-11-29 as held: Alex's and Sam's ratings, 1 commitment"
+    )
     assert left == 0
     assert not year_file(data).exists()
     with pytest.raises(UsageError, match="nothing to undo"):
