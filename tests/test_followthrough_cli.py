@@ -31,6 +31,10 @@ def entries(data: Path) -> tuple[Entry, ...]:
     return history.load(data).entries
 
 
+def year_file(data: Path, year: int = 2026) -> Path:
+    return data / "history" / f"{year}.toml"
+
+
 # ------------------------------------------------------------------ done
 
 
@@ -51,7 +55,7 @@ def test_done_records_the_most_recent_checkin(cli: Invoke, data: Path) -> None:
     assert (e.ritual, e.date, e.ratings) == ("checkin", D(2026, 11, 29), (("Alex", 7), ("Sam", 8)))
     assert e.commitments[1] == Commitment("c-2026-11-29-2", "Sam", "call my sister")
     assert e.note == "PRIVATE-NOTE"
-    path = data / "history.toml"
+    path = year_file(data)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
@@ -93,7 +97,14 @@ def test_done_on_the_day_itself_and_date_nights(cli: Invoke, data: Path) -> None
         ),
         (["--date", "2026-12-06"], "--date 2026-12-06: is after today (2026-12-02)"),
         (["--date", "29/11/2026"], "--date"),
-        (["--kept", "c-2026-11-22-1"], "--kept c-2026-11-22-1: no commitment has that id"),
+        (["--kept", "c-2026-11-22-1"], "--kept c-2026-11-22-1: no open commitment has that id"),
+        (["--let-go", "c-2026-11-22-1"], "--let-go c-2026-11-22-1: no open commitment has that id"),
+        (["--discussed", "t-1"], "--discussed t-1: no queued topic has that id"),
+        (["--as", "Robin"], "--as: 'Robin' is not one of the partners"),
+        (
+            ["--as", "Alex", "--rating", "Sam=7"],
+            "--rating: recording for Alex alone: Sam's rating is Sam's to give",
+        ),
         (["--note", "x" * 1001], "--note: 1001 characters; at most 1000, please"),
         (["--commit", "Sam: call\x1b[2J"], "--commit: one line of plain text, please"),
     ],
@@ -102,7 +113,7 @@ def test_done_mistakes_are_clear_and_exit_2(cli: Invoke, data: Path, args: list[
     r = cli("done", "checkin", *args, code=2)
     assert message in r.stderr
     assert "Traceback" not in r.stderr
-    assert not (data / "history.toml").exists()
+    assert not (data / "history").exists()
 
 
 def test_unplanned_checkin_is_allowed_when_asked_for(cli: Invoke, data: Path) -> None:
@@ -111,14 +122,75 @@ def test_unplanned_checkin_is_allowed_when_asked_for(cli: Invoke, data: Path) ->
     assert entries(data)[0].unplanned
 
 
-def test_recording_twice_says_how_to_amend_and_replace_does(cli: Invoke, data: Path) -> None:
-    cli("done", "checkin", "--rating", "Alex=5")
-    r = cli("done", "checkin", "--rating", "Alex=6", code=2)
-    assert "the check-in of 2026-11-29 is already recorded (held)" in r.stderr
-    assert "run it again with --replace to rewrite that entry" in r.stderr
-    r = cli("done", "checkin", "--rating", "Alex=6", "--replace")
-    assert r.stdout.startswith("Updated the check-in of Sun 2026-11-29")
-    assert [e.ratings for e in entries(data)] == [(("Alex", 6),)]
+def test_recording_twice_adds_and_replace_is_only_a_warning(cli: Invoke, data: Path) -> None:
+    cli("done", "checkin", "--rating", "Alex=5", "--commit", "Alex: walk")
+    r = cli("done", "checkin", "--rating", "Alex=6", "--commit", "Sam: call")
+    assert r.stdout.splitlines()[:3] == [
+        "Added to the check-in of Sun 2026-11-29.",
+        "  ratings: Alex 5 → 6",
+        "  commitment c-2026-11-29-2 (Sam): call",
+    ]
+    assert "`ritual undo` takes this back." in r.stderr
+    r = cli("done", "checkin", "--rating", "Sam=8", "--replace")
+    assert "warning: --replace is no longer needed" in r.stderr and "ritual history edit" in r.stderr
+    (e,) = entries(data)
+    assert e.ratings == (("Alex", 6), ("Sam", 8))  # nothing was replaced but the one rating
+    assert [c.text for c in e.commitments] == ["walk", "call"]
+    assert "--replace" not in cli("done", "--help").stdout  # hidden: still works, no longer offered
+    r = cli("done", "checkin", "--rating", "Sam=8")
+    assert (
+        r.stdout
+        == "Nothing new to add: the check-in of Sun 2026-11-29 is already recorded with all of that.\n"
+    )
+
+
+def test_two_partners_record_from_their_own_commands(cli: Invoke, data: Path) -> None:
+    cli("done", "checkin", "--as", "alex", "--rating", "3", "--commit", "walk after dinner", "--note", "A")
+    r = cli("done", "checkin", "--as", "Sam", "--rating", "9", "--commit", "we: plan the holidays")
+    assert "  ratings: Sam 9" in r.stdout and "Alex" not in r.stdout  # only what Sam gave
+    assert "commitment c-2026-11-29-2 (both): plan the holidays" in r.stdout
+    (e,) = entries(data)
+    assert e.ratings == (("Alex", 3), ("Sam", 9))
+    assert [(c.owner, c.text) for c in e.commitments] == [
+        ("Alex", "walk after dinner"),
+        ("both", "plan the holidays"),
+    ]
+
+
+def test_two_partners_recording_at_the_same_moment_both_land(data: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RITUAL_LOCK_WAIT": "20"}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ritualcli",
+                "done",
+                "checkin",
+                "--as",
+                name,
+                "--rating",
+                str(n),
+                "--commit",
+                f"{name} task",
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for name, n in (("Alex", 4), ("Sam", 8))
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+    (e,) = entries(data)
+    assert sorted(e.ratings) == [("Alex", 4), ("Sam", 8)]
+    assert sorted(c.text for c in e.commitments) == ["Alex task", "Sam task"]
 
 
 def test_done_needs_a_preferences_file(cli: Invoke) -> None:
@@ -133,21 +205,74 @@ def test_done_without_a_terminal_never_asks(cli: Invoke, data: Path) -> None:
     assert e.held and e.ratings == () and e.commitments == ()
 
 
-def test_done_at_a_terminal_asks_each_partner(
+def test_done_at_a_terminal_asks_each_partner_in_private(
     cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cli("done", "checkin", "--commit", "Sam: call my sister", env={"RITUAL_TODAY": "2026-11-29"})
+    cli(
+        "done",
+        "checkin",
+        "--commit",
+        "Sam: call my sister",
+        "--commit",
+        "Alex: walk",
+        env={"RITUAL_TODAY": "2026-11-29"},
+    )
+    cli("topic", "add", "the holidays", "--by", "Sam")
     monkeypatch.setattr(output, "stdin_is_terminal", lambda: True)
-    answers = "\n".join(["11", "7", "", "y", "cook on Friday", "", "PRIVATE"]) + "\n"
-    r = cli("done", "checkin", "--date", "2026-12-06", input=answers, env={"RITUAL_TODAY": "2026-12-06"})
-    assert "Alex: how safe did you feel to be open this week? (1-10)" in r.stdout
+    answers = ["", "11", "7", "", "", "k", "p", "1", "cook on Friday", "", "PRIVATE"]
+    r = cli(
+        "done",
+        "checkin",
+        "--date",
+        "2026-12-06",
+        input="\n".join(answers) + "\n",
+        env={"RITUAL_TODAY": "2026-12-06"},
+    )
+    out = r.stdout
+    assert out.index("Pass the keyboard to Alex") < out.index(
+        "Alex: how safe did you feel to be open this week?"
+    )
+    assert out.index("Pass the keyboard to Sam") < out.index("Sam: how safe")
+    assert "(1-10, not shown; Enter to skip)" in out
     assert "a whole number from 1 to 10" in r.stderr  # 11 was asked again
-    assert "Did Sam keep “call my sister” (c-2026-11-29-1)?" in r.stdout
+    assert "All in. Ratings: Alex 7 (skipped: Sam)." in out
+    assert out.index("All in.") > out.index("Sam: how safe")  # shown once both are in
+    assert "Sam: “call my sister” (c-2026-11-29-1): kept, partly, not yet, or let go?" in out
+    assert "1. the holidays (raised by Sam)" in out
     e = entries(data)[1]
     assert e.ratings == (("Alex", 7),)  # Sam pressed Enter: no rating
-    assert e.kept == ("c-2026-11-29-1",)
+    assert (e.kept, e.partly) == (("c-2026-11-29-1",), ("c-2026-11-29-2",))
     assert e.commitments == (Commitment("c-2026-12-06-1", "Alex", "cook on Friday"),)
+    assert [t.text for t in e.discussed] == ["the holidays"]
     assert e.note == "PRIVATE"
+    assert "  ratings:" not in out  # not shown a second time
+
+
+def test_done_as_one_partner_at_a_terminal_asks_only_theirs(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(
+        "done",
+        "checkin",
+        "--commit",
+        "Sam: call",
+        "--commit",
+        "Alex: walk",
+        "--commit",
+        "we: plan",
+        env={"RITUAL_TODAY": "2026-11-29"},
+    )
+    monkeypatch.setattr(output, "stdin_is_terminal", lambda: True)
+    answers = ["6", "l", "k", "read more", ""]
+    r = cli(
+        "done", "checkin", "--as", "Sam", input="\n".join(answers) + "\n", env={"RITUAL_TODAY": "2026-12-06"}
+    )
+    assert "Pass the keyboard" not in r.stdout and "Alex" not in r.stdout
+    assert "Sam: “call” (c-2026-11-29-1)" in r.stdout and "Both of you: “plan” (c-2026-11-29-3)" in r.stdout
+    e = entries(data)[1]
+    assert e.ratings == (("Sam", 6),) and e.kept == ("c-2026-11-29-3",)
+    assert e.commitments == (Commitment("c-2026-12-06-1", "Sam", "read more"),)
+    assert [g.id for g in history.load(data).let_go] == ["c-2026-11-29-1"]
 
 
 # ------------------------------------------------------------------ skip and commitments
@@ -202,11 +327,18 @@ def test_commitments_and_stats_on_the_example_couple(cli: Invoke) -> None:
 
 def test_a_hand_edited_mistake_is_a_clear_error_with_its_line(cli: Invoke, data: Path) -> None:
     cli("done", "checkin", "--rating", "Alex=7")
-    path = data / "history.toml"
+    path = year_file(data)
     path.write_text(path.read_text().replace("Alex = 7", "Alex = 17"))
-    for args in (["stats"], ["commitments"], ["agenda", "checkin"], ["done", "checkin", "--replace"]):
+    for args in (
+        ["stats"],
+        ["commitments"],
+        ["agenda", "checkin"],
+        ["done", "checkin", "--note", "x"],
+        ["history"],
+    ):
         r = cli(*args, code=2)
-        assert f"{path}:10: entry[1].ratings.Alex: 17 is not a rating" in r.stderr, args
+        assert f"{path}:11: entry[1].ratings.Alex: 17 is not a rating" in r.stderr, args
+        assert "ritual history edit" in r.stderr
         assert "Traceback" not in r.stderr
     assert "Alex = 17" in path.read_text()  # left as the couple wrote it
 
@@ -215,14 +347,14 @@ def test_done_waits_for_another_writer_then_fails_clearly(
     cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli("done", "checkin", "--date", "2026-11-29", "--rating", "Alex=7")
-    before = (data / "history.toml").read_bytes()
+    before = year_file(data).read_bytes()
     monkeypatch.setenv("RITUAL_LOCK_WAIT", "1")
     # `ritual weekly` (or a second `done`) holds the lock while it writes.
     with fsio.locked(data):
         r = cli("done", "date-night", "--date", "2026-12-04", code=1, env={"RITUAL_TODAY": "2026-12-04"})
     assert "another ritual command is still writing" in r.stderr
     assert "Traceback" not in r.stderr
-    assert (data / "history.toml").read_bytes() == before
+    assert year_file(data).read_bytes() == before
     cli("done", "date-night", "--date", "2026-12-04", env={"RITUAL_TODAY": "2026-12-04"})
     assert len(entries(data)) == 2
 
@@ -238,8 +370,12 @@ FIRST_FRIDAYS = [D(2026, 12, 4)] + [
 ]
 
 
-def a_year(data: Path) -> None:
-    """52 weekly check-ins and 12 monthly date nights, some skipped, some never recorded."""
+def a_year(data: Path, layout: str = "by year") -> None:
+    """52 weekly check-ins and 12 monthly date nights, some skipped, some never recorded.
+
+    ``layout``: "by year" (history/2026.toml, history/2027.toml) or "one file", as an
+    older ritual kept it (history.toml), which still loads as it is.
+    """
     out: list[Entry] = []
     for i in range(52):
         day = D(2026, 11, 29) + dt.timedelta(weeks=i)
@@ -267,11 +403,17 @@ def a_year(data: Path) -> None:
             out.append(Entry("date-night", d, "skipped"))
         elif d != D(2027, 11, 5):
             out.append(Entry("date-night", d, note="PRIVATE-DATE-NOTE"))
-    (data / "history.toml").write_text(history.render(out))
+    if layout == "one file":
+        (data / "history.toml").write_text(history.render(None, out))
+        return
+    (data / "history").mkdir()
+    for year in (2026, 2027):
+        year_file(data, year).write_text(history.render(year, [e for e in out if e.date.year == year]))
 
 
-def test_stats_over_a_year_of_history(cli: Invoke, data: Path) -> None:
-    a_year(data)
+@pytest.mark.parametrize("layout", ["by year", "one file"])
+def test_stats_over_a_year_of_history(cli: Invoke, data: Path, layout: str) -> None:
+    a_year(data, layout)
     env = {"RITUAL_TODAY": TODAY.isoformat()}
     s = json.loads(cli("stats", "--weeks", "52", "--format", "json", env=env).stdout)
     assert (s["from"], s["to"]) == ("2026-11-29", "2027-11-27")
@@ -283,7 +425,8 @@ def test_stats_over_a_year_of_history(cli: Invoke, data: Path) -> None:
     assert s["ratings"]["Alex"]["average"] == 8.0
     assert s["ratings"]["Sam"]["average"] == 5.9  # (40 × 6 + 3 × 4) / 43
     assert s["average_gap"] == 2.1  # (40 × 2 + 3 × 4) / 43
-    assert s["commitments"] == {"made": 4, "kept": 3, "open": 1}
+    assert len(s["gaps"]) == 43 and s["gaps"][-1] == {"date": "2027-11-21", "gap": 4}
+    assert s["commitments"] == {"made": 4, "kept": 3, "let_go": 0, "open": 1}
     assert "last 3 check-ins" in s["support"] and "couples therapist" in s["support"]
     assert "carried" not in s["support"]  # the one open commitment is brand new
 
@@ -293,9 +436,13 @@ def test_stats_over_a_year_of_history(cli: Invoke, data: Path) -> None:
     assert "not a failure" in text and "streak" not in text.lower()
     assert "  Alex  " + "▆" * 43 + "  latest 8 · average 8.0 · lowest 8 · highest 8" in text
     assert "  Sam   " + "▅" * 40 + "▃▃▃  latest 4 · average 5.9 · lowest 4 · highest 6" in text
-    assert "Average gap between your ratings: 2.1 points (at 43 check-ins where everyone rated)" in text
+    assert (
+        "Gap between your ratings: latest 4 (2027-11-21) · average 2.1 · widest 4 · 4 or more at 3 check-ins "
+        "(at 43 check-ins where everyone rated)"
+    ) in text
     assert "Commitments made: 4 · kept: 3 · still open: 1" in text
-    assert "couples therapist" in text
+    assert "couples therapist" in text and "someone you trust" in text
+    assert "A note on safety." in text and "1-800-799-7233" in text  # the note every agenda ends with
     assert "\x1b[" not in text and "PRIVATE" not in text
 
 
@@ -306,6 +453,7 @@ def test_stats_over_the_last_twelve_weeks_shows_the_numbers_too(cli: Invoke, dat
     assert "Check-in    10 held · 1 skipped · 1 not recorded  (of 12 planned)\n" in text
     assert "  Sam   ▅▅▅▅▅▅▅▃▃▃  latest 4" in text
     assert "        6 6 6 6 6 6 6 4 4 4\n" in text
+    assert "  gap   2 2 2 2 2 2 2 4 4 4\n" in text  # the gap at each check-in, not only on average
     assert "Commitments made: 1 · kept: 0 · still open: 1" in text
 
 
@@ -349,7 +497,7 @@ def test_the_next_agenda_opens_with_open_commitments_and_no_notes(cli: Invoke, d
 def test_notes_and_reasons_never_leave_history_toml(cli: Invoke, data: Path, tmp_path: Path) -> None:
     cli("done", "checkin", "--date", "2026-11-29", "--commit", "Alex: walk", "--note", "PRIVATE-NOTE")
     cli("skip", "date-night", "--date", "2026-12-04", "--reason", "PRIVATE-REASON")
-    assert "PRIVATE-NOTE" in (data / "history.toml").read_text()
+    assert "PRIVATE-NOTE" in year_file(data).read_text()
     outputs = [
         cli("stats").stdout,
         cli("stats", "--format", "json").stdout,

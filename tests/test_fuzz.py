@@ -55,7 +55,8 @@ class Couple:
         self.folder = root / "cfg"
         self.folder.mkdir()
         self.prefs = self.folder / "ritual.toml"
-        self.history = self.folder / "history.toml"
+        self.history = self.folder / "history" / "2026.toml"  # one file per year
+        self.topics = self.folder / "history" / "topics.toml"
         self.state = self.folder / "calendar-state.toml"
         self.ics = root / "rituals.ics"
         self.prefs.write_text(preferences.EXAMPLE_TOML, encoding="utf-8")
@@ -66,11 +67,12 @@ class Couple:
             ["skip", "date-night", "--date", "2026-12-04", "--reason", "sick"],
             ["done", "checkin", "--date", "2026-12-06", "--rating", "Alex=8", "--rating", "Sam=6",
              "--commit", "Sam: a walk"],
+            ["topic", "add", "who cooks on weekdays", "--by", "Sam"],
             ["export", "ics", "--out", str(self.ics)],
         ):  # fmt: skip
             result = invoke(args, self.env)
             assert result.exit_code == 0, result.stderr
-        self.good = {path: path.read_bytes() for path in (self.prefs, self.history, self.state)}
+        self.good = {path: path.read_bytes() for path in (self.prefs, self.history, self.topics, self.state)}
 
     def run(self, path: Path, data: bytes, commands: list[tuple[str, ...]]) -> None:
         for original, text in self.good.items():
@@ -223,6 +225,14 @@ def test_mutated_history_bytes(couple: Couple, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_mutated_history_values(couple: Couple, data: st.DataObject) -> None:
     couple.run(couple.history, data.draw(revalued(couple.good[couple.history])), HISTORY_COMMANDS[::2])
+
+
+@settings(FUZZ, max_examples=150)
+@given(data=st.data())
+def test_mutated_topics(couple: Couple, data: st.DataObject) -> None:
+    base = couple.good[couple.topics]
+    changed = data.draw(st.one_of(mutated(base), revalued(base)))
+    couple.run(couple.topics, changed, [("topic", "list"), ("agenda", "checkin")])
 
 
 @settings(FUZZ, max_examples=250)

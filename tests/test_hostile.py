@@ -192,7 +192,7 @@ def test_ritual_lock_wait_must_be_seconds_from_0_to_3600(
 # --------------------------------------------------------------------------- --out
 
 
-OWN = ["ritual.toml", "ritual.toml.bak", "ritual.toml.rejected", "history.toml", "history.toml.bak",
+OWN = ["ritual.toml", "ritual.toml.bak", "ritual.toml.rejected", "history/2026.toml", "history.toml.bak",
        "calendar-state.toml", "calendar-state.toml.bak", "sync-state.toml", ".ritual.lock", "templates/mine.md.j2"]  # fmt: skip
 WRITERS = [["agenda", "checkin", "--out"], ["agenda", "repair", "--out"], ["export", "ics", "--out"]]
 
@@ -225,13 +225,13 @@ def test_out_is_not_fooled_by_another_name_for_the_file(
 ) -> None:
     other = tmp_path / "other.md"
     if how == "symlink":
-        other.symlink_to(cfg / "history.toml")
+        other.symlink_to(cfg / "history" / "2026.toml")
     elif how == "hard link":
-        os.link(cfg / "history.toml", other)
+        os.link(cfg / "history" / "2026.toml", other)
     else:
-        other = cfg / "templates" / ".." / "history.toml"
+        other = cfg / "templates" / ".." / "history" / "2026.toml"
     one_line_error(cli("agenda", "checkin", "--out", str(other), code=None), 2, says="never replaces")
-    assert (cfg / "history.toml").read_bytes() == own_files["history.toml"]
+    assert (cfg / "history" / "2026.toml").read_bytes() == own_files["history/2026.toml"]
 
 
 def test_a_batch_never_writes_over_the_preferences_either(cli: Invoke, tmp_path: Path) -> None:

@@ -38,8 +38,31 @@ RitualArg = Annotated[
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing unless something fails.")]
+
+# Recording again now adds to an entry; --replace stays a while so scripts keep working.
 ReplaceOption = Annotated[
-    bool, typer.Option("--replace", help="Rewrite the entry if this occurrence is already recorded.")
+    bool, typer.Option("--replace", hidden=True, help="No longer needed: recording again adds to the entry.")
+]
+
+
+def replace_is_gone() -> None:
+    """Say once, on stderr, what --replace has become (the command goes on: it adds)."""
+    from . import output
+
+    output.err(
+        "warning: --replace is no longer needed and will go: recording an occurrence again adds to it "
+        "(the ratings you give replace those partners' ratings; everything else is kept). "
+        "To replace a whole entry: `ritual history edit`; to take back the last change: `ritual undo`."
+    )
+
+
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+ListFormatOption = Annotated[
+    ListFormat, typer.Option("--format", "-f", help="text to read, json for scripts.")
 ]
 
 
@@ -108,12 +131,19 @@ def check_arguments(args: Sequence[str]) -> None:
         )
 
 
+def _files_in(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.rglob("*") if p.is_file()]
+    except OSError:
+        return []
+
+
 class OutGuard:
     """The one check of every ``--out`` file (agenda, export ics, export markdown, weekly).
 
     ``--out`` never replaces one of ritual's own files (``paths.own_files``: the
-    preferences, the history, the calendar state, their .bak and .rejected, the lock)
-    nor a file in the templates folder, by name, through a symbolic link or as a hard
+    preferences, the calendar and sync states, their .bak and .rejected, the lock) nor
+    a file in ritual's own folders (``paths.own_folders``: the history, the templates), by name, through a symbolic link or as a hard
     link; and it writes only over a regular file: a device, a FIFO or a socket would
     be replaced by a regular file (or hang). Exit 2, naming the file.
     """
@@ -123,14 +153,17 @@ class OutGuard:
 
         self.flag = flag
         self._own = {self._resolved(p): p for p in paths.own_files(config)}
+        self._folders_of_ours = tuple(self._resolved(f) for f in paths.own_folders(config))
+        # Another name for one of ours (a hard link) is found by its inode: the own files,
+        # and every file in the own folders (a few dozen: years, topics, undo, templates).
+        ours = [*self._own.values(), *(f for folder in self._folders_of_ours for f in _files_in(folder))]
         self._same = {}
-        for path in self._own.values():
+        for path in ours:
             try:
                 info = os.stat(path)
             except OSError:
                 continue
             self._same[(info.st_dev, info.st_ino)] = path
-        self._templates = self._resolved(paths.user_templates_dir(config))
         self._folders: dict[Path, Path] = {}  # resolved once per folder: an export writes hundreds
 
     @staticmethod
@@ -152,7 +185,7 @@ class OutGuard:
                     hint="give the name of a regular file, or - for standard output",
                 )
             own = self._same.get((info.st_dev, info.st_ino))
-            if own is not None:
+            if own is not None:  # the same file by another name: a link, or `..`
                 raise self._refuse(target, own)
         folder = self._folders.get(target.parent)
         if folder is None:
@@ -160,8 +193,9 @@ class OutGuard:
         resolved = folder / target.name
         if resolved in self._own:
             raise self._refuse(target, self._own[resolved])
-        if resolved.is_relative_to(self._templates):
-            raise self._refuse(target, f"in ritual's templates folder ({self._templates})")
+        for ours in self._folders_of_ours:
+            if resolved.is_relative_to(ours):
+                raise self._refuse(target, f"in ritual's own folder {ours}")
         return target
 
     def _refuse(self, target: Path, own: Path | str) -> UsageError:

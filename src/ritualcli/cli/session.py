@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -58,11 +59,15 @@ class Session(NamedTuple):
         series = calendar_state.load(calendar_state.path_for(self.config)).series
         return prefs._replace(series=series) if series else prefs
 
-    def history(self, prefs: Preferences) -> History:
-        """The couple's history, read once for the command; empty for the example couple."""
+    def history(self, prefs: Preferences, since: dt.date | None = None) -> History:
+        """The couple's history, read once for the command; empty for the example couple.
+
+        ``since``: the earliest day the command asks about; the years before it are
+        summed up from the index, not read (None: read everything).
+        """
         from ..core import history
 
-        return history.History() if prefs.is_example else history.load(self.data_dir)
+        return history.History() if prefs.is_example else history.load(self.data_dir, since)
 
 
 def open_session(config: Path | None) -> Session:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import library, selection, templates_dir, templating
-from .history import CarryOver, History, Support, carry_over
+from .history import CarryOver, History, Support, Topic, carry_over
 from .library import Practice, Prompt
 from .preferences import DEPTHS, Preferences
 from .schedule import Occurrence
@@ -27,6 +27,8 @@ REPAIR_STEPS = ("acknowledge", "do-your-part", "validation", "curiosity", "seeki
 DATE_FALLBACK_PRACTICE = "shared-vulnerability"
 # The partial that words the support note; check-in agendas include it, `ritual stats` renders it.
 SUPPORT_TEMPLATE = f"_support{templates_dir.SUFFIX}"
+# The note on safety that ends every agenda; `ritual stats` shows it beside the support note.
+SAFETY_TEMPLATE = f"_safety{templates_dir.SUFFIX}"
 
 
 class When(NamedTuple):
@@ -123,26 +125,28 @@ def render(
 
     ``history``: the couple's history, loaded once by the caller (an empty
     ``History()`` for the example couple); a check-in's follow-through comes from it.
-    ``shared``: the agenda goes somewhere synced and seen by others (a calendar).
-    Commitments still carry over, but the support note, which low ratings
-    trigger, stays out: ratings never reach a calendar, not even by inference.
+    ``shared``: the agenda goes where others may see it (a calendar, a cron mail).
+    Commitments still carry over, but the gentle opening, which ratings trigger,
+    stays out (ratings never leave the couple's own agenda, not even by inference),
+    and so do the couple's own topics: only how many wait.
     """
     ritual = prefs.ritual(occ.ritual)
-    context: dict[str, Any] = {
+    context: dict[str, Any] = _common(prefs) | {
         "ritual": occ.ritual,
-        "partners": list(prefs.couple.partners),
         "when": templating.trusted(When.of(occ, prefs.couple.timezone)),
         "duration": ritual.duration,
         "location": ritual.location,
-        "depth": prefs.conversation.depth,
     }
     if occ.ritual == "checkin":
+        queued = _queued(history.topics, occ)
         context |= {
             "format": prefs.checkin.format,
             "focus": selection.focus_practice(prefs, occ),
             "prompts": list(selection.prompts(prefs, occ)),
             "speakers": list(selection.speakers(prefs, occ)),
             "carry": _carry(prefs, history, occ, shared),
+            "topics": [] if shared else queued,
+            "topics_elsewhere": len(queued) if shared else 0,
             "timebox": _boxes(ritual.duration),
         }
     else:
@@ -159,14 +163,30 @@ def render(
     return templating.render(user_dir, template_name(prefs, occ.ritual), context)
 
 
+def _common(prefs: Preferences) -> dict[str, Any]:
+    """What every template, partials included, may use: agendas, and the notes `stats` shows."""
+    return {"partners": list(prefs.couple.partners), "depth": prefs.conversation.depth}
+
+
 def _carry(prefs: Preferences, history: History, occ: Occurrence, shared: bool) -> CarryOver:
     carry = carry_over(prefs, history, occ)
-    return carry._replace(support=None) if shared else carry
+    return carry._replace(opening=None) if shared else carry
 
 
-def support_note(support: Support, *, user_dir: Path | None) -> str:
-    """The gentle note suggesting outside support, as its template words it (one line)."""
-    return templating.render(user_dir, SUPPORT_TEMPLATE, {"support": support}).strip()
+def _queued(topics: tuple[Topic, ...], occ: Occurrence) -> list[Topic]:
+    """The topics waiting for this check-in: the queue, less those added after its day."""
+    return [t for t in topics if t.added <= occ.date]
+
+
+def support_note(support: Support, *, user_dir: Path | None, prefs: Preferences | None = None) -> str:
+    """The gentle note suggesting support, as its template words it (one line)."""
+    context = (_common(prefs) if prefs else {}) | {"support": support}
+    return templating.render(user_dir, SUPPORT_TEMPLATE, context).strip()
+
+
+def safety_note(prefs: Preferences, *, user_dir: Path | None) -> str:
+    """The note on safety that ends every agenda, as Markdown, on its own (for `ritual stats`)."""
+    return templating.render(user_dir, SAFETY_TEMPLATE, _common(prefs) | {"ritual": "stats"}).strip()
 
 
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
@@ -179,12 +199,7 @@ def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
             steps[step] = None  # the template still names the step, without the practice
         else:
             steps[step] = RepairStep(practice, selection.practice_prompt(prefs, practice))
-    context = {
-        "ritual": REPAIR,
-        "partners": list(prefs.couple.partners),
-        "depth": prefs.conversation.depth,
-        "steps": steps,
-    }
+    context = _common(prefs) | {"ritual": REPAIR, "steps": steps}
     return templating.render(user_dir, template_name(prefs, REPAIR), context)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 CONFIG_ENV = "RITUAL_CONFIG"
 CONFIG_NAME = "ritual.toml"
 # Beside the preferences file (history, calendar_state and sync_state name their files from these).
-HISTORY_NAME = "history.toml"
+HISTORY_NAME = "history.toml"  # the single file of ritual before 0.2: migrated into HISTORY_FOLDER
+HISTORY_FOLDER = "history"  # one file per year, the topics, the undo journal
 CALENDAR_STATE_NAME = "calendar-state.toml"
 SYNC_STATE_NAME = "sync-state.toml"
 # What ritual keeps beside a file it rewrites: the previous version, an edit not accepted.
@@ -52,3 +53,10 @@ def own_files(config: Path) -> tuple[Path, ...]:
     kept = (config, folder / HISTORY_NAME, folder / CALENDAR_STATE_NAME, folder / SYNC_STATE_NAME)
     variants = [p.with_name(p.name + suffix) for p in kept for suffix in ("", *KEPT_SUFFIXES)]
     return (*variants, folder / LOCK_NAME)
+
+
+def own_folders(config: Path) -> tuple[Path, ...]:
+    """The folders beside the preferences that hold only ritual's own files (and the
+    couple's templates): ``--out`` writes nothing inside them."""
+    folder = data_dir(config)
+    return (folder / HISTORY_FOLDER, user_templates_dir(config))

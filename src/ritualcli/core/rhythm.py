@@ -2,6 +2,8 @@
 
 No streaks: a missed week is counted as "skipped" or "not recorded", never as a
 broken chain. Notes and commitment texts are not part of the summary at all.
+Partners are matched by ``preferences.name_key``, so "sam" in a hand-edited
+history is Sam's row.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ import datetime as dt
 from typing import NamedTuple
 
 from . import schedule
-from .history import History, Support, commitment_states, support_now
-from .preferences import Preferences
+from .history import History, Support, support_now
+from .history.followthrough import fold, partner_name
+from .preferences import Preferences, name_key
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -48,15 +51,26 @@ class Stats(NamedTuple):
     rhythm: tuple[Rhythm, ...]
     rated: tuple[dt.date, ...]  # held check-ins with at least one rating: the chart's columns
     trends: tuple[Trend, ...]
-    average_gap: float | None  # between the highest and lowest rating at each check-in
+    gaps: tuple[int | None, ...]  # per column: highest minus lowest rating (None: not everyone rated)
+    average_gap: float | None  # of the gaps
     gap_checkins: int  # check-ins where every partner rated
     made: int  # commitments made in the window
     kept: int  # …of which kept by now
-    support: Support | None  # why to suggest outside support now, if it applies
+    let_go: int  # …of which let go
+    support: Support | None  # why to suggest support now, if it applies
+    wide_gap: int  # [support] gap: a gap this wide is worth a gentle word
 
 
-def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> Stats:
-    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+def window_start(end: dt.date, weeks: int) -> dt.date:
+    return end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+
+
+def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int | None) -> Stats:
+    """The window of ``weeks`` weeks to ``end``; ``weeks=None``: since the first record."""
+    if weeks is None:
+        first = hist.entries[0].date if hist.entries else (prefs.couple.start or end)
+        weeks = max(1, -(-((end - first).days + 1) // 7))
+    start = window_start(end, weeks)
     since_start = bool(prefs.couple.start and prefs.couple.start > start)
     if prefs.couple.start and since_start:
         start = min(prefs.couple.start, end)  # nothing was planned before it
@@ -82,19 +96,27 @@ def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> St
 
     checkins = [e for e in inside if e.ritual == "checkin" and e.held and e.ratings]
     names = list(prefs.couple.partners)
-    names += sorted({n for e in checkins for n, _ in e.ratings} - set(names))  # renamed since
+    known = {name_key(n) for n in names}
+    for e in checkins:  # a name no partner has any more (renamed since): a row of its own
+        for n, _ in e.ratings:
+            if name_key(n) not in known:
+                known.add(name_key(n))
+                names.append(partner_name(prefs, n))
     trends = tuple(
         Trend(name, tuple((e.date, r) for e in checkins if (r := e.rating(name)) is not None))
         for name in names
     )
-    gaps = [
+    gaps = tuple(
         max(r for _, r in e.ratings) - min(r for _, r in e.ratings)
-        for e in checkins
         if all(e.rating(n) is not None for n in prefs.couple.partners)
-    ]
+        else None
+        for e in checkins
+    )
+    counted = [g for g in gaps if g is not None]
 
-    states = commitment_states(hist, end + dt.timedelta(days=1))
-    made = [s for s in states if s.made >= start]
+    f = fold(hist, end + dt.timedelta(days=1))
+    made = [c.id for e, c in f.made if e.date >= start]
+    closed = [f.log[c].how for c in made if c in f.log]
     return Stats(
         start=start,
         end=end,
@@ -103,11 +125,14 @@ def summarize(prefs: Preferences, hist: History, end: dt.date, weeks: int) -> St
         rhythm=tuple(rhythm),
         rated=tuple(e.date for e in checkins),
         trends=trends,
-        average_gap=round(sum(gaps) / len(gaps), 1) if gaps else None,
-        gap_checkins=len(gaps),
+        gaps=gaps,
+        average_gap=round(sum(counted) / len(counted), 1) if counted else None,
+        gap_checkins=len(counted),
         made=len(made),
-        kept=sum(1 for s in made if s.kept_on is not None),
+        kept=closed.count("kept"),
+        let_go=closed.count("let-go"),
         support=support_now(prefs, hist, end),
+        wide_gap=prefs.support.gap,
     )
 
 

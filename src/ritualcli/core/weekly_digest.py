@@ -39,8 +39,14 @@ def weeks_ahead(prefs: Preferences, today: dt.date, days: int = 7) -> list[WeekF
     return out
 
 
-def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, history: History) -> str:
-    """The week's agendas, check-in and date night together, in date order."""
+def render_week(
+    prefs: Preferences, week: WeekFile, *, user_dir: Path | None, history: History, shared: bool = False
+) -> str:
+    """The week's agendas, check-in and date night together, in date order.
+
+    ``shared``: for a mail (`weekly --stdout` under cron), which passes through other
+    machines: the agendas leave out what ratings trigger and the couple's own topics.
+    """
     from . import agenda
     from .text import escape
 
@@ -48,5 +54,10 @@ def render_week(prefs: Preferences, week: WeekFile, *, user_dir: Path | None, hi
     sunday = week.monday + dt.timedelta(days=6)
     parts = [f"# Week {iso_week_name(week.monday)} for {names} ({week.monday} to {sunday})", ""]
     for occ in week.occurrences:
-        parts += ["---", "", agenda.render(prefs, occ, user_dir=user_dir, history=history).rstrip("\n"), ""]
+        parts += [
+            "---",
+            "",
+            agenda.render(prefs, occ, user_dir=user_dir, history=history, shared=shared).rstrip("\n"),
+            "",
+        ]
     return "\n".join(parts).rstrip("\n") + "\n"

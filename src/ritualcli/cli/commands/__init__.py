@@ -28,3 +28,15 @@ def warn(warnings: Iterable[str]) -> None:
 
     for warning in warnings:
         output.err(f"warning: {warning}")
+
+
+def changed(migrated: Path | None, data_dir: Path) -> None:
+    """After a change to the history: the one-time note of its new layout, and the way back."""
+    from .. import output
+
+    if migrated is not None:
+        output.err(
+            f"note: your history is now one file per year in {data_dir / 'history'}; "
+            f"the old single file is kept as {migrated}"
+        )
+    output.err("`ritual undo` takes this back.")

@@ -74,7 +74,7 @@ def agenda(
             hints.append(f"`ritual plan --from {day}` shows what is planned")
         raise UsageError(found.message, hint="; ".join(hints) or None)
     occ = found
-    text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs))
+    text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs, occ.date))
     emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md", sess.config)
 
 

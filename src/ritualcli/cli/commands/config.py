@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ...core.errors import FileProblemsError, UsageError, WorkError
+from ...core.errors import UsageError
 from .. import output
 from ..options import ConfigOption
 from . import session, warn
@@ -92,75 +90,27 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
-    from ...core import filecheck, fsio, preferences
+    from ...core import fsio, preferences
+    from ..editing import edit_checked
 
     sess = session(ctx, config)
     path = sess.config
     if not path.exists():
         raise UsageError(f"no preferences file at {path}", hint="run `ritual init` to create one")
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise WorkError("no editor: set $EDITOR (or $VISUAL)", hint="e.g. EDITOR=nano ritual config edit")
 
-    def read(file: Path) -> bytes:  # a regular file only: a FIFO here would hang
-        return filecheck.read_bytes(file, preferences.KIND, preferences.MAX_FILE_BYTES)
+    def check(edited: bytes) -> None:
+        preferences.parse_bytes(edited, source=path, formats=sess.formats())
 
-    # As it is, even if it is not UTF-8 or not valid: the edit is how a person fixes that.
-    original = read(path)
-    draft = path.with_name(path.name + ".rejected")
-    if not draft.exists():
-        fsio.write_bytes_atomic(draft, original)
-    else:
-        output.err(f"note: continuing your earlier edit in {draft}")
-    while True:
-        try:
-            _run_editor(editor, draft)
-        except WorkError as exc:
-            # Keep a draft only if it holds an edit worth coming back to.
-            if read(draft) == original:
-                draft.unlink()
-            else:
-                exc.hint = f"your draft is in {draft}; `ritual config edit` reopens it"
-            raise
-        edited = read(draft)
-        try:
-            preferences.parse_bytes(edited, source=path, formats=sess.formats())
-        except FileProblemsError as exc:
-            for line in exc.lines():
-                output.err(line)
-            if output.stdin_is_terminal() and typer.confirm("Edit again?", default=True):
-                continue
-            raise UsageError(
-                f"kept {path} unchanged; your edit is in {draft}",
-                hint="`ritual config edit` reopens it",
-            ) from None
-        break
-    if edited == original:
-        draft.unlink()
-        output.out(f"no changes to {path}")
-        return
-    fsio.backup(path)
-    fsio.write_bytes_atomic(path, edited)
-    draft.unlink()
-    output.out(f"saved {path} (previous version in {path.name}.bak)")
+    def save(_: bytes, edited: bytes) -> str:
+        fsio.backup(path)
+        fsio.write_bytes_atomic(path, edited)
+        return f"saved {path} (previous version in {path.name}.bak)"
 
-
-def _run_editor(editor: str, target: Path) -> None:
-    import shlex
-    import subprocess
-
-    try:
-        argv = shlex.split(editor)
-    except ValueError:
-        argv = [editor]
-    try:
-        subprocess.run([*argv, str(target)], check=True)
-    except FileNotFoundError:
-        raise WorkError(
-            f"editor {argv[0]!r} not found", hint="set $EDITOR to an editor on your PATH"
-        ) from None
-    except subprocess.CalledProcessError as exc:
-        raise WorkError(
-            f"the editor exited with status {exc.returncode}; "
-            f"{target.name.removesuffix('.rejected')} is unchanged"
-        ) from None
+    edit_checked(
+        path,
+        what=preferences.KIND,
+        max_bytes=preferences.MAX_FILE_BYTES,
+        check=check,
+        save=save,
+        command="ritual config edit",
+    )

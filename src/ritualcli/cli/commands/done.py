@@ -1,25 +1,26 @@
-"""`ritual done`: record a check-in or date night as held.
+"""`ritual done`: record a check-in or date night as held, or add to one already recorded.
 
 Ratings are each partner's 1–10 answer to "how safe did I feel to be open this
 week"; commitments are what each promised for the coming week. The next
-check-in agenda opens with them (follow-through).
+check-in agenda opens with them (follow-through). Recording again adds: the
+ratings given are set, the others kept; commitments, kept/partly/let-go ids and
+topics are added; a note is appended. `--as NAME` records one partner's answers,
+so each can record from their own terminal.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ...core.errors import InputError
 from .. import output
 from ..flags import flags
-from ..options import ConfigOption, ReplaceOption, RitualArg, date_value
-from . import session
+from ..options import ConfigOption, ReplaceOption, RitualArg, date_value, replace_is_gone
+from . import changed, session
 
 if TYPE_CHECKING:
-    from ...core.history import Entry, History
+    from ...core.history import Change, Commitment, Draft, History
     from ...core.preferences import Preferences
 
 
@@ -28,9 +29,12 @@ if TYPE_CHECKING:
     ratings="--rating",
     commitments="--commit",
     kept="--kept",
+    partly="--partly",
+    let_go="--let-go",
+    discussed="--discussed",
     note="--note",
     unplanned="--unplanned",
-    replace_existing="--replace",
+    by="--as",
 )
 def done(
     ctx: typer.Context,
@@ -49,7 +53,7 @@ def done(
         typer.Option(
             "--rating",
             "-r",
-            help="NAME=N: how safe NAME felt to be open this week, 1-10. Repeat for each partner.",
+            help="NAME=N: how safe NAME felt to be open this week, 1-10 (with --as, N alone). Repeat for each partner.",
             show_default=False,
         ),
     ] = None,
@@ -57,148 +61,170 @@ def done(
         list[str] | None,
         typer.Option(
             "--commit",
-            help='"NAME: what NAME will do this week". Repeatable.',
+            help='"NAME: what NAME will do this week", or "we: …" for one you share. Repeatable.',
             show_default=False,
         ),
     ] = None,
     kept: Annotated[
         list[str] | None,
         typer.Option(
-            "--kept",
-            help="Id of an earlier commitment that was kept (see `ritual commitments`). Repeatable.",
-            show_default=False,
+            "--kept", help="Id of an earlier commitment that was kept (see `ritual commitments`). Repeatable."
         ),
+    ] = None,
+    partly: Annotated[
+        list[str] | None,
+        typer.Option("--partly", help="Id of an earlier commitment partly done: it stays open. Repeatable."),
+    ] = None,
+    let_go: Annotated[
+        list[str] | None,
+        typer.Option("--let-go", help="Id of an earlier commitment to let go, with no blame. Repeatable."),
+    ] = None,
+    discussed: Annotated[
+        list[str] | None,
+        typer.Option("--discussed", help="Id of a queued topic you talked about (see `ritual topic list`)."),
     ] = None,
     note: Annotated[
         str | None,
         typer.Option(
             "--note",
-            help="A private note. It stays in history.toml: never in agendas, stats or calendars.",
+            help="A private note. It stays in your history files: never in agendas, stats or calendars.",
             show_default=False,
         ),
     ] = None,
     unplanned: Annotated[
         bool, typer.Option("--unplanned", help="Record one held on a day with nothing planned.")
     ] = False,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Record one partner's answers only (at a terminal, ask only theirs), e.g. from their own terminal.",
+            show_default=False,
+        ),
+    ] = None,
     replace: ReplaceOption = False,
     config: ConfigOption = None,
 ) -> None:
     """Record a check-in or date night as held: ratings, commitments, what was kept.
 
-    At a terminal, with no --rating/--commit/--kept/--note, it asks for each.
+    At a terminal, with none of --rating/--commit/--kept/--partly/--let-go/--discussed/--note,
+    it asks: ratings first, each typed unseen, then how each open commitment went,
+    which topic you talked about, a new commitment each, and a note. Recording an
+    occurrence again adds to it; `ritual undo` takes back the last change.
     """
     from ...core import clock, history
     from ...core.history import draft
 
+    if replace:
+        replace_is_gone()
     sess = session(ctx, config)
     prefs = sess.load_required("`ritual done` records into your own history")
     kind = ritual.value
-    given = date_value(date, "--date")
     today = clock.today(prefs.zone)
     day, is_unplanned = draft.occurrence_day(
-        prefs, kind, given, today=today, unplanned=unplanned, future_ok=False
+        prefs, kind, date_value(date, "--date"), today=today, unplanned=unplanned, future_ok=False
     )
-    ratings = [draft.rating(prefs, r) for r in rating or []]
-    commitments = [draft.commitment(prefs, c) for c in commit or []]
-    kept_ids = [k.strip() for k in kept or []]
-    note_text = draft.checked_text(note or "", "note", one_line=False)
-
-    if not (ratings or commitments or kept_ids or note is not None) and output.stdin_is_terminal():
-        ratings, kept_ids, commitments, note_text = _ask(prefs, sess.history(prefs), kind, day)
-
-    draft.one_rating_each(ratings)
-    entry = history.record(
-        sess.data_dir,
-        history.Draft(
-            ritual=kind,
-            date=day,
-            ratings=tuple(ratings),
-            commitments=tuple(commitments),
-            kept=tuple(dict.fromkeys(kept_ids)),
-            note=note_text,
-            unplanned=is_unplanned,
-        ),
-        replace_existing=replace,
+    by = draft.partner(prefs, as_, "by") if as_ is not None else None
+    given = history.Draft(
+        ritual=kind,
+        date=day,
+        ratings=tuple(draft.rating(prefs, r, by) for r in rating or []),
+        commitments=tuple(draft.commitment(prefs, c, by) for c in commit or []),
+        kept=tuple(kept or []),
+        partly=tuple(partly or []),
+        let_go=tuple(let_go or []),
+        discussed=tuple(discussed or []),
+        note=draft.checked_text(note or "", "note", one_line=False),
+        unplanned=is_unplanned,
+        by=by,
     )
-    _report(entry, replaced=replace)
+    asked = False
+    said = any((rating, commit, kept, partly, let_go, discussed)) or note is not None
+    if not said and output.stdin_is_terminal():
+        given, asked = _ask(prefs, sess.history(prefs, day), given), True
+    draft.one_rating_each(given.ratings)
+    change = history.record(sess.data_dir, given)
+    _report(change, asked=asked)
+    if not change.nothing:
+        changed(change.migrated, sess.data_dir)
 
 
 # --------------------------------------------------------------------------- asking
 
 
-def _ask(
-    prefs: Preferences, hist: History, kind: str, day: dt.date
-) -> tuple[list[tuple[str, int]], list[str], list[tuple[str, str]], str]:
-    """Ask each partner at the terminal; Enter skips any question."""
-    from ...core.history import commitment_states, draft
-    from ...core.preferences import ritual_noun
+def _ask(prefs: Preferences, hist: History, given: Draft) -> Draft:
+    """Ask at the terminal: everyone's questions, or with --as only that partner's."""
+    from ...core.history import SHARED
+    from ...core.history.followthrough import fold
+    from ...core.preferences import name_key, ritual_noun
+    from .. import ask
 
-    output.out(f"Recording the {ritual_noun(kind)} of {day:%a %Y-%m-%d}. Press Enter to skip any question.")
-    ratings: list[tuple[str, int]] = []
-    if kind == "checkin":
-        for name in prefs.couple.partners:
-            while True:
-                answer = str(
-                    typer.prompt(
-                        f"{name}: how safe did you feel to be open this week? (1-10)",
-                        default="",
-                        show_default=False,
-                    )
-                ).strip()
-                if not answer:
-                    break
-                number = draft.rating_number(answer)
-                if number is not None:
-                    ratings.append((name, number))
-                    break
-                output.err("  a whole number from 1 to 10, please (or Enter to skip)")
-
-    kept: list[str] = []
-    states = commitment_states(hist, day)
-    for s in states:
-        if s.kept_on is None and typer.confirm(f"Did {s.owner} keep “{s.text}” ({s.id})?", default=False):
-            kept.append(s.id)
-
-    commitments: list[tuple[str, str]] = []
-    for name in prefs.couple.partners:
-        while True:
-            answer = str(
-                typer.prompt(
-                    f"{name}: one thing you will do this coming week (a commitment)",
-                    default="",
-                    show_default=False,
-                )
-            ).strip()
-            if not answer:
-                break
-            try:
-                commitments.append((name, draft.checked_text(answer, "commitment")))
-                break
-            except InputError as exc:
-                output.err(f"  {exc.message}")
-
-    note = str(
-        typer.prompt("A private note (kept only in history.toml)", default="", show_default=False)
-    ).strip()
-    return ratings, kept, commitments, draft.checked_text(note, "note", one_line=False)
+    names = [given.by] if given.by else list(prefs.couple.partners)
+    whose = f" ({given.by}'s answers)" if given.by else ""
+    output.out(
+        f"Recording the {ritual_noun(given.ritual)} of {given.date:%a %Y-%m-%d}{whose}. "
+        "Press Enter to skip any question."
+    )
+    ratings = ask.ratings(names) if given.ritual == "checkin" else []
+    mine = {name_key(n) for n in names}
+    open_now = [
+        o for o in fold(hist, given.date).ledger().open if o.owner == SHARED or name_key(o.owner) in mine
+    ]
+    open_now = [o for o in open_now if o.made < given.date]
+    kept, partly, let_go = ask.follow_up(open_now)
+    queue = [t for t in hist.topics if t.added <= given.date] if given.ritual == "checkin" else []
+    return given._replace(
+        ratings=tuple(ratings),
+        kept=tuple(kept),
+        partly=tuple(partly),
+        let_go=tuple(let_go),
+        discussed=tuple(ask.topics_discussed(queue)),
+        commitments=tuple(ask.commitments(prefs, names)),
+        note=ask.note(),
+    )
 
 
 # --------------------------------------------------------------------------- reporting
 
 
-def _report(entry: Entry, *, replaced: bool) -> None:
+def _report(change: Change, *, asked: bool) -> None:
+    from ...core.history import SHARED
     from ...core.preferences import ritual_noun
 
-    verb = "Updated" if replaced else "Recorded"
-    extra = " (unplanned)" if entry.unplanned else ""
-    output.out(f"{verb} the {ritual_noun(entry.ritual)} of {entry.date:%a %Y-%m-%d}{extra} as held.")
-    if entry.ratings:
-        output.out("  ratings: " + ", ".join(f"{n} {r}" for n, r in entry.ratings))
-    for c in entry.commitments:
-        output.out(f"  commitment {c.id} ({c.owner}): {c.text}")
-    if entry.kept:
-        output.out(f"  kept: {', '.join(entry.kept)}. Following through builds trust: well done.")
-    if entry.note:
-        output.out("  note saved (private: it stays in history.toml)")
-    if entry.commitments:
+    e = change.entry
+    what = f"the {ritual_noun(e.ritual)} of {e.date:%a %Y-%m-%d}"
+    if change.nothing:
+        output.out(f"Nothing new to add: {what} is already recorded with all of that.")
+        return
+    extra = " (unplanned)" if e.unplanned and change.new else ""
+    output.out(f"Recorded {what}{extra} as held." if change.new else f"Added to {what}.")
+    if change.ratings and not asked:  # asked: they were shown once all were in
+        output.out(
+            "  ratings: "
+            + ", ".join(
+                f"{n} {now}" if before in (None, now) else f"{n} {before} → {now}"
+                for n, before, now in change.ratings
+            )
+        )
+
+    def who(owner: str) -> str:
+        return "both" if owner == SHARED else owner
+
+    for c in change.commitments:
+        output.out(f"  commitment {c.id} ({who(c.owner)}): {c.text}")
+    if change.kept:
+        output.out(f"  kept: {_listed(change.kept)}. Following through builds trust: well done.")
+    if change.partly:
+        output.out(f"  partly done: {_listed(change.partly)}. It stays open: what smaller step fits next?")
+    if change.let_go:
+        output.out(f"  let go: {_listed(change.let_go)}. No blame: it is carried no more.")
+    for t in change.discussed:
+        output.out(f"  talked about: {t.text} ({t.id}); it leaves the topic queue")
+    if change.note:
+        output.out("  note saved (private: it stays in your history files)")
+    if change.commitments:
         output.out("The next check-in agenda opens with these commitments.")
+
+
+def _listed(items: tuple[Commitment, ...]) -> str:
+    return ", ".join(f"{c.id} ({c.text})" for c in items)

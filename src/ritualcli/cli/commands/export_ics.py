@@ -64,7 +64,9 @@ def ics(
         OutGuard(sess.config).check(path)
     prefs = sess.load()
     with calendar_file.export_locked(sess.config, prefs):
-        export = calendar_file.build(sess.config, prefs, sess.history(prefs), agendas)
+        export = calendar_file.build(
+            sess.config, prefs, sess.history(prefs, clock.today(prefs.zone)), agendas
+        )
         if to_stdout:
             calendar_file.remember(sess.config, prefs, export)
             changed = True

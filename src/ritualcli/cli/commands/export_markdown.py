@@ -56,7 +56,7 @@ def markdown(
     # under the lock. A template error halfway writes nothing.
     lock = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
     with lock, fsio.Batch() as batch:
-        hist = sess.history(prefs)
+        hist = sess.history(prefs, start)
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, history=hist)
             path = guard.check(folder / f"{occ.date.isoformat()}-{occ.ritual}.md")

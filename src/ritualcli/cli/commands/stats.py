@@ -25,13 +25,18 @@ class StatsFormat(StrEnum):
 def stats(
     ctx: typer.Context,
     weeks: Annotated[int, typer.Option("--weeks", "-w", help="How many weeks back to look (1-520).")] = 12,
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Everything since your first record.")] = False,
     fmt: Annotated[
         StatsFormat,
         typer.Option("--format", "-f", help="table to read (a chart at a terminal), json for scripts."),
     ] = StatsFormat.table,
     config: ConfigOption = None,
 ) -> None:
-    """Show your rhythm, each partner's safety ratings over time, and commitments kept."""
+    """Show your rhythm, each partner's safety ratings and the gap between them, and commitments.
+
+    When ratings have been low for a while it suggests support, in the order that
+    keeps everyone safe, with the note on safety. Only ever on your terminal.
+    """
     import json
 
     from ...core import clock, paths, rhythm
@@ -39,12 +44,18 @@ def stats(
     check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
-    s = rhythm.summarize(prefs, sess.history(prefs), clock.today(prefs.zone), weeks)
+    today = clock.today(prefs.zone)
+    # The window's years only (the index sums up the rest); --all reads every year.
+    hist = sess.history(prefs, None if all_ else rhythm.window_start(today, weeks))
+    s = rhythm.summarize(prefs, hist, today, None if all_ else weeks)
     note = None
     if s.support is not None:  # only then is the template (and jinja2) needed
-        from ...core.agenda import support_note
+        from ...core.agenda import safety_note, support_note
+        from ...core.calendar_text import plain
 
-        note = support_note(s.support, user_dir=paths.user_templates_dir(sess.config))
+        user_dir = paths.user_templates_dir(sess.config)
+        note = support_note(s.support, user_dir=user_dir, prefs=prefs)
+        note += "\n\n" + plain(safety_note(prefs, user_dir=user_dir)).replace("---", "").strip()
     if fmt is StatsFormat.json:
         output.out(json.dumps(as_json(s, note), ensure_ascii=False, indent=2))
     elif output.is_terminal():
@@ -65,6 +76,22 @@ def _trend_summary(t: Trend) -> str:
         return "no ratings yet"
     v = t.values
     return f"latest {v[-1]} · average {t.average} · lowest {min(v)} · highest {max(v)}"
+
+
+def _gap_summary(s: Stats) -> str:
+    """The gaps, latest first: one number hides a single far-apart check-in."""
+    counted = [(d, g) for d, g in zip(s.rated, s.gaps, strict=True) if g is not None]
+    latest_day, latest = counted[-1]
+    wide = [d for d, g in counted if g >= s.wide_gap]
+    out = f"latest {latest} ({latest_day}) · average {s.average_gap} · widest {max(g for _, g in counted)}"
+    if wide:
+        out += f" · {s.wide_gap} or more at {len(wide)} check-in{'' if len(wide) == 1 else 's'}"
+    return out
+
+
+def _commitments_line(s: Stats) -> str:
+    let_go = f" · let go: {s.let_go}" if s.let_go else ""
+    return f"Commitments made: {s.made} · kept: {s.kept}{let_go} · still open: {s.made - s.kept - s.let_go}"
 
 
 def text(s: Stats, note: str | None) -> list[str]:
@@ -91,14 +118,17 @@ def text(s: Stats, note: str | None) -> list[str]:
             lines.append(line)
             if n <= NUMBERS_UP_TO:
                 lines.append(f"  {'':<{width}}  " + " ".join("-" if v is None else str(v) for v in cols))
+        if s.average_gap is not None and n <= NUMBERS_UP_TO:
+            gaps = " ".join("-" if g is None else str(g) for g in s.gaps)
+            lines.append(f"  {'gap':<{width}}  {gaps}")
         lines.append(f"  from {s.rated[0]} to {s.rated[-1]}; ▁ is 1, █ is 10, · no rating")
         if s.average_gap is not None:
             lines.append(
-                f"  Average gap between your ratings: {s.average_gap} points "
+                f"  Gap between your ratings: {_gap_summary(s)} "
                 f"(at {s.gap_checkins} check-in{'' if s.gap_checkins == 1 else 's'} where everyone rated)"
             )
     lines.append("")
-    lines.append(f"Commitments made: {s.made} · kept: {s.kept} · still open: {s.made - s.kept}")
+    lines.append(_commitments_line(s))
     if note:
         lines += ["", note]
     return lines
@@ -126,10 +156,30 @@ def as_json(s: Stats, note: str | None) -> dict[str, Any]:
             }
             for t in s.trends
         },
+        "gaps": [
+            {"date": d.isoformat(), "gap": g} for d, g in zip(s.rated, s.gaps, strict=True) if g is not None
+        ],
         "average_gap": s.average_gap,
-        "commitments": {"made": s.made, "kept": s.kept, "open": s.made - s.kept},
+        "commitments": {
+            "made": s.made,
+            "kept": s.kept,
+            "let_go": s.let_go,
+            "open": s.made - s.kept - s.let_go,
+        },
         "support": note,
     }
+
+
+def _gap_spark(s: Stats) -> str:
+    """The gaps as blocks: ▁ for none, █ for 9 points (1 + gap on the ratings' scale)."""
+    from ...core import rhythm
+
+    return rhythm.spark([None if g is None else g + 1 for g in s.gaps])
+
+
+def _gap_cells(s: Stats) -> list[str]:
+    counted = [g for g in s.gaps if g is not None]
+    return [str(counted[-1]), str(s.average_gap), f"{min(counted)}-{max(counted)}"]
 
 
 def _rich(s: Stats, note: str | None) -> None:
@@ -161,12 +211,18 @@ def _rich(s: Stats, note: str | None) -> None:
                 str(t.average) if v else "-",
                 f"{min(v)}-{max(v)}" if v else "-",
             )
+        if s.average_gap is not None:
+            ratings.add_row(
+                "gap",
+                f"[cyan]{_gap_spark(s)}[/]",
+                *(str(v) for v in _gap_cells(s)),
+            )
         con.print(ratings)
         if s.average_gap is not None:
-            con.print(f"Average gap between your ratings: {s.average_gap} points")
+            con.print(f"Gap between your ratings: {_gap_summary(s)}")
     else:
         con.print("No safety ratings in this window yet: `ritual done checkin --rating NAME=N`.")
-    con.print(f"Commitments made: {s.made} · kept: {s.kept} · still open: {s.made - s.kept}")
+    con.print(_commitments_line(s))
     if note:
         con.print()
         con.print(note, markup=False)

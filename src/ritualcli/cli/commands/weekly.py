@@ -59,9 +59,13 @@ def weekly(
     user_dir = paths.user_templates_dir(sess.config)
     weeks = weekly_digest.weeks_ahead(prefs, today)
 
+    since = weeks[0].monday if weeks else today
     if stdout:
-        hist = sess.history(prefs)
-        texts = [weekly_digest.render_week(prefs, w, user_dir=user_dir, history=hist) for w in weeks]
+        hist = sess.history(prefs, since)
+        # A mail: what ratings trigger and the couple's own topics stay in the files.
+        texts = [
+            weekly_digest.render_week(prefs, w, user_dir=user_dir, history=hist, shared=True) for w in weeks
+        ]
         output.out("\n".join(texts).rstrip("\n") if texts else f"nothing planned in the 7 days from {today}")
         if sync:
             with fsio.locked(sess.data_dir):
@@ -73,7 +77,7 @@ def weekly(
     guard = OutGuard(sess.config)
     # Same lock as `ritual done`: an agenda must not be built from a half-written history.
     with fsio.locked(sess.data_dir):
-        hist = sess.history(prefs)
+        hist = sess.history(prefs, since)
         fsio.ensure_dir(folder)
         if not weeks:  # the batch sweeps the folder it writes in; with nothing planned, here
             fsio.sweep_stale_temps(folder)

@@ -1,44 +1,74 @@
-"""History of held and skipped check-ins and date nights: ratings, commitments, notes.
+"""History of held and skipped check-ins and date nights: ratings, commitments, topics.
 
-``records`` are the values; ``store`` reads, checks and writes ``history.toml``
-(one ``[[entry]]`` per occurrence); ``draft`` checks what the couple types before
-it is recorded; ``followthrough`` works out what that means for the next agenda
-and for stats: open and kept commitments, check-ins not recorded yet, and when to
-suggest outside support. A command loads the history once (``load``) and passes
-the ``History`` value on: nothing here reads files behind its caller's back.
+- ``records``: the values (entries, commitments, let-gos, topics, the ledger, the
+  ``Draft`` a command gathers and the ``Change`` a recording makes).
+- ``yearfile``: one history file read, checked and written; ``topics``: the queue.
+- ``ledger``: the records folded in date order into what follow-through needs.
+- ``store``: where the files are (one per year), and loading them; ``index``: the
+  cache that spares reading old years; ``transaction``: the one way to change
+  them; ``journal``: the undo journal; ``byhand``: `history edit` and `undo`.
+- ``recording``: ``record`` (a Draft in, a Change out: `done`, `skip`, `start`),
+  letting go, the topic queue. ``draft`` checks what the couple types.
+- ``followthrough``: what the history means for an agenda, stats and lists.
+
+A command loads the history once (``load``, from the day it needs) and passes the
+``History`` value on: nothing here reads files behind its caller's back.
 """
 
+from .byhand import check_edit, edit_target, save_edit, undo
 from .followthrough import (
     CarryOver,
     CommitmentState,
     OpenCommitment,
+    Opening,
     Support,
     carry_over,
     commitment_states,
+    opening,
     support_now,
     unrecorded,
 )
-from .records import Commitment, Draft, Entry, History
-from .store import MAX_TEXT, history_path, load, parse, record, render, render_entry
+from .recording import add_topic, describe, drop_topic, let_go, record
+from .records import SHARED, Change, Closed, Commitment, Draft, Entry, History, Ledger, LetGo, Open, Topic
+from .store import history_path, load, load_topics, parse
+from .yearfile import MAX_TEXT, render, render_entry
 
 __all__ = [
     "MAX_TEXT",
+    "SHARED",
     "CarryOver",
+    "Change",
+    "Closed",
     "Commitment",
     "CommitmentState",
     "Draft",
     "Entry",
     "History",
+    "Ledger",
+    "LetGo",
+    "Open",
     "OpenCommitment",
+    "Opening",
     "Support",
+    "Topic",
+    "add_topic",
     "carry_over",
+    "check_edit",
     "commitment_states",
+    "describe",
+    "drop_topic",
+    "edit_target",
     "history_path",
+    "let_go",
     "load",
+    "load_topics",
+    "opening",
     "parse",
     "record",
     "render",
     "render_entry",
+    "save_edit",
     "support_now",
+    "undo",
     "unrecorded",
 ]

@@ -1,9 +1,12 @@
 """What the couple says after a ritual, checked before it becomes a history entry.
 
-A rating is written ``NAME=N``, a commitment ``NAME: what NAME will do``; a name
-matches a partner in any letter case. Each function returns the checked value or
-raises an ``InputError`` that names the input it came from (``field``: the Draft
-field, or ``date``), so a command can say which of its flags was wrong.
+A rating is written ``NAME=N``, a commitment ``NAME: what NAME will do`` (or
+``we: …`` / ``both: …`` for one made together); a name matches a partner as
+``preferences.name_key`` compares names (any letter case, any Unicode form). For
+one partner recording alone (``--as NAME``), ``N`` and ``what NAME will do`` are
+enough. Each function returns the checked value or raises an ``InputError`` that
+names the input it came from (``field``: the Draft field, or ``date``), so a
+command can say which of its flags was wrong.
 """
 
 import datetime as dt
@@ -12,8 +15,12 @@ from collections.abc import Iterable
 from .. import filecheck
 from ..errors import InputError, Remedy
 from ..occurrence_finder import Absence, Look, find
-from ..preferences import Preferences, ritual_noun
-from .store import MAX_TEXT
+from ..preferences import Preferences, name_key, ritual_noun
+from .records import SHARED
+from .yearfile import MAX_TEXT
+
+# What a commitment made together starts with, in place of a name.
+TOGETHER = ("we", "both", "us")
 
 
 def occurrence_day(
@@ -56,11 +63,10 @@ def partner(prefs: Preferences, name: str, field: str) -> str:
     """A partner's name as the preferences spell it; any letter case is fine."""
     name = name.strip()
     partners = prefs.couple.partners
-    if name in partners:
-        return name
-    folded = [p for p in partners if p.casefold() == name.casefold()]
-    if folded:
-        return folded[0]
+    key = name_key(name)
+    found = [p for p in partners if name_key(p) == key]
+    if found:
+        return found[0]
     tip = filecheck.did_you_mean(name, partners)
     raise InputError(
         f"{name!r} is not one of the partners",
@@ -88,9 +94,11 @@ def rating_number(value: str) -> int | None:
     return int(value) if value.isdigit() and 1 <= int(value) <= 10 else None
 
 
-def rating(prefs: Preferences, given: str) -> tuple[str, int]:
-    """``NAME=N``: how safe NAME felt to be open, as (partner, rating)."""
+def rating(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, int]:
+    """``NAME=N``: how safe NAME felt to be open, as (partner, rating); ``N`` alone for ``by``."""
     name, sep, value = given.rpartition("=")
+    if by is not None and not sep:
+        name, sep = by, "="
     if not sep or not name.strip():
         raise _bad_rating(given, "expected NAME=N", f"for example {prefs.couple.partners[0]}=7")
     number = rating_number(value)
@@ -104,16 +112,23 @@ def _bad_rating(given: str, problem: str, hint: str) -> InputError:
     return InputError(problem, about=f"rating {given!r}", field="ratings", given=repr(given), hint=hint)
 
 
-def commitment(prefs: Preferences, given: str) -> tuple[str, str]:
-    """``NAME: what NAME will do``, as (owner, text)."""
+def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, str]:
+    """``NAME: what NAME will do`` or ``we: …``, as (owner, text); for ``by``, the text alone will do."""
     name, sep, what = given.partition(":")
+    key = name_key(name) if sep else ""
+    is_partner = any(name_key(p) == key for p in prefs.couple.partners)
+    together = bool(sep) and not is_partner and key in TOGETHER
+    if by is not None and not (is_partner or together):
+        return by, checked_text(given, "commitments")  # one partner recording: theirs
+    if together and what.strip():
+        return SHARED, checked_text(what, "commitments")
     if not sep or not name.strip() or not what.strip():
         raise InputError(
             'expected "NAME: what NAME will do"',
             about=f"commitment {given!r}",
             field="commitments",
             given=repr(given),
-            hint=f'for example "{prefs.couple.partners[0]}: plan Saturday\'s walk"',
+            hint=f'for example "{prefs.couple.partners[0]}: plan Saturday\'s walk", or "we: …" for one you share',
         )
     return partner(prefs, name, "commitments"), checked_text(what, "commitments")
 
@@ -121,6 +136,6 @@ def commitment(prefs: Preferences, given: str) -> tuple[str, str]:
 def one_rating_each(ratings: Iterable[tuple[str, int]]) -> None:
     seen = set()
     for name, _ in ratings:
-        if name in seen:
+        if name_key(name) in seen:
             raise InputError(f"{name} is given twice; one rating each", about="ratings", field="ratings")
-        seen.add(name)
+        seen.add(name_key(name))

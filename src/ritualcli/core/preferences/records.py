@@ -108,11 +108,12 @@ class Calendar(NamedTuple):
 
 
 class Support(NamedTuple):
-    """When to suggest outside support (couples therapy) gently."""
+    """When a check-in opens gently, and when to suggest outside support."""
 
     low_rating: int  # a rating at or below this counts as low
+    gap: int  # this many points or more between the partners' ratings at one check-in
     low_streak: int  # this many recorded check-ins in a row with a low rating
-    carried: int  # a commitment carried this many times
+    carried: int  # a commitment carried this many times: suggest making it smaller or letting it go
 
 
 class Sync(NamedTuple):

@@ -58,7 +58,7 @@ TABLES = {
     "conversation": "What the prompts may touch.",
     "skip": "Days off: no ritual is planned on these.",
     "calendar": "Exported calendars.",
-    "support": "When to suggest talking to a couples therapist.",
+    "support": "When a check-in opens gently, and when to suggest support.",
     "sync": "`ritual sync`: one CalDAV calendar both phones subscribe to. The password is never kept here.",
 }
 
@@ -115,9 +115,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("skip", "ranges", checks.skip_ranges, (), 'e.g. [{ from = 2027-07-01, to = 2027-07-14, note = "Vacation" }], ten years at most'),
     Setting("calendar", "name", checks.text(200), "Our rituals", "the calendar's name"),
     Setting("calendar", "private", checks.boolean, True, "true: neutral titles and no prompts in exported calendars"),
-    Setting("support", "low_rating", checks.whole(1, 10), 4, "a safety rating at or below this…"),
-    Setting("support", "low_streak", checks.whole(1, 52, " check-ins"), 3, "…for this many recorded check-ins in a row"),
-    Setting("support", "carried", checks.whole(1, 52, " check-ins"), 4, "or a commitment carried this many check-ins"),
+    Setting("support", "low_rating", checks.whole(1, 10), 4, "a safety rating at or below this opens the next check-in gently…"),
+    Setting("support", "gap", checks.whole(1, 9, " points"), 4, "…as does a gap this wide between your ratings"),
+    Setting("support", "low_streak", checks.whole(1, 52, " check-ins"), 3, "low ratings at this many check-ins in a row: suggest support"),
+    Setting("support", "carried", checks.whole(1, 52, " check-ins"), 4, "a commitment carried this many check-ins: make it smaller, or let it go"),
     Setting("sync", "url", checks.calendar_url, "", "the calendar collection's URL, https://…/; empty: no sync"),
     Setting("sync", "username", checks.text(200), "", "your user name at that server; empty: no login"),
     Setting("sync", "password_command", checks.text(1000), "", 'prints the password, run without a shell, e.g. "pass show cloud/rituals"'),
