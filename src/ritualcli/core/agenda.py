@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import library, selection, templates_dir, templating
+from . import hotlines, library, selection, templates_dir, templating
 from .history import CarryOver, History, Support, carry_over
 from .library import Practice, Prompt
 from .preferences import DEPTHS, Preferences
@@ -135,6 +135,7 @@ def render(
         "duration": ritual.duration,
         "location": ritual.location,
         "depth": prefs.conversation.depth,
+        **_safety(prefs),
     }
     if occ.ritual == "checkin":
         context |= {
@@ -164,6 +165,14 @@ def _carry(prefs: Preferences, history: History, occ: Occurrence, shared: bool) 
     return carry._replace(support=None) if shared else carry
 
 
+def _safety(prefs: Preferences) -> dict[str, Any]:
+    """What the safety note (_safety.md.j2) names: the country's services, or the couple's own words."""
+    return {
+        "hotline": hotlines.for_zone(prefs.couple.timezone),
+        "own_hotline": prefs.support.hotline,
+    }
+
+
 def support_note(support: Support, *, user_dir: Path | None) -> str:
     """The gentle note suggesting outside support, as its template words it (one line)."""
     return templating.render(user_dir, SUPPORT_TEMPLATE, {"support": support}).strip()
@@ -184,6 +193,7 @@ def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
         "partners": list(prefs.couple.partners),
         "depth": prefs.conversation.depth,
         "steps": steps,
+        **_safety(prefs),
     }
     return templating.render(user_dir, template_name(prefs, REPAIR), context)
 

@@ -110,11 +110,12 @@ class Calendar(NamedTuple):
 
 
 class Support(NamedTuple):
-    """When to suggest outside support (couples therapy) gently."""
+    """When to suggest outside support (couples therapy) gently, and where to turn when it is not safe."""
 
     low_rating: int  # a rating at or below this counts as low
     low_streak: int  # this many recorded check-ins in a row with a low rating
     carried: int  # a commitment carried this many times
+    hotline: str  # the couple's own words for the safety note's hotline; "" = the one their zone picks
 
 
 class Preferences(NamedTuple):

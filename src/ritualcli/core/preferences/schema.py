@@ -58,7 +58,7 @@ TABLES = {
     "conversation": "What the prompts may touch.",
     "skip": "Days off: no ritual is planned on these.",
     "calendar": "Exported calendars.",
-    "support": "When to suggest talking to a couples therapist.",
+    "support": "When to suggest a couples therapist, and where to turn when it is not safe.",
 }
 
 
@@ -117,6 +117,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("support", "low_rating", checks.whole(1, 10), 4, "a safety rating at or below this…"),
     Setting("support", "low_streak", checks.whole(1, 52, " check-ins"), 3, "…for this many recorded check-ins in a row"),
     Setting("support", "carried", checks.whole(1, 52, " check-ins"), 4, "or a commitment carried this many check-ins"),
+    Setting("support", "hotline", checks.text(300), "", "your own words for the safety note's hotline, instead of the one your time zone picks"),
 )  # fmt: skip
 
 # table -> key -> its setting, in the file's order.
