@@ -259,7 +259,7 @@ def test_when_no_idea_fits_the_agenda_says_what_to_widen(cli: Invoke, write_conf
     result = cli("agenda", "date-night")
     md = result.stdout
     assert "## Tonight: your choice" in md
-    assert "No date idea in the library fits your preferences (settings out; budget 0" in md
+    assert "No date idea in the library fits this date night (settings out; budget 0" in md
     assert re.search(r'add "(home|outdoors)" to date_night\.settings', md)
     assert len(re.findall(r"^\d\. ", md, re.M)) >= 1  # still something to talk about
     rows = json.loads(cli("plan", "--format", "json").stdout)
@@ -270,7 +270,7 @@ def test_few_free_outings_are_named_and_widening_suggested(cli: Invoke, write_co
     write_config(COUPLE + '[date_night]\nbudget = 0\nsettings = ["out"]\n')
     md = cli("agenda", "date-night").stdout
     assert "Cost: free" in md
-    assert re.search(r"> Only \d date ideas fit your preferences .*date_night\.settings", md)
+    assert re.search(r"> Only \d+ date ideas fit this date night .*date_night\.settings", md)
 
 
 def test_repair_agenda_follows_the_steps(cli: Invoke, write_config: WriteConfig) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ritualcli.core import agenda, library, preferences, schedule, selection
+from ritualcli.core import agenda, date_ideas, library, preferences, schedule, selection
 from ritualcli.core.history import History
 from ritualcli.core.preferences import DEPTHS, PLACES, Preferences
 from ritualcli.core.schedule import Occurrence
@@ -83,55 +82,6 @@ def test_speaking_order_alternates_week_by_week() -> None:
     assert [selection.speakers(three, slot("checkin", i))[0] for i in range(4)] == ["A", "B", "C", "A"]
 
 
-# --------------------------------------------------------------------------- date ideas
-
-
-def test_ideas_fit_the_preferences_and_do_not_repeat_within_six() -> None:
-    prefs = prefs_from(
-        '[date_night]\nbudget = 30\nsettings = ["home", "outdoors"]\ninterests = ["music", "nature"]\navoid = ["physical"]\n'
-    )
-    picks = [selection.idea_fit(prefs, slot("date-night", i)).idea for i in range(240)]
-    assert all(p is not None for p in picks)
-    for i, p in enumerate(picks):
-        assert p is not None
-        assert p.setting in ("home", "outdoors") and p.cost <= 30 and "physical" not in p.tags
-        assert p not in picks[max(0, i - 6) : i], (i, p.id)
-    # Interests are preferred: a matching idea comes up more often than a non-matching one.
-    counts = Counter(p for p in picks if p)
-    matching = [c for i, c in counts.items() if {"music", "nature"} & set(i.interests)]
-    others = [c for i, c in counts.items() if not {"music", "nature"} & set(i.interests)]
-    assert matching and others
-    assert min(matching) > max(others)
-
-
-def test_avoid_also_rules_out_an_interest() -> None:
-    prefs = prefs_from('[date_night]\navoid = ["sports", "crowds"]\n')
-    for i in range(100):
-        chosen = selection.idea_fit(prefs, slot("date-night", i)).idea
-        assert chosen is not None and not {"sports", "crowds"} & chosen.labels
-
-
-def test_no_fitting_idea_says_what_to_widen() -> None:
-    prefs = prefs_from(
-        '[date_night]\nbudget = 0\nsettings = ["out"]\navoid = ["crowds", "reading", "volunteering"]\n'
-    )
-    fit = selection.idea_fit(prefs, slot("date-night", 0))
-    assert fit.idea is None and fit.fitting == 0
-    assert fit.note is not None and "No date idea" in fit.note
-    assert (
-        'add "home" to date_night.settings' in fit.note or 'add "outdoors" to date_night.settings' in fit.note
-    )
-    assert selection.idea(prefs, slot("date-night", 0)) is None
-
-
-def test_few_fitting_ideas_are_named_honestly() -> None:
-    prefs = prefs_from('[date_night]\nbudget = 0\nsettings = ["out"]\n')
-    fit = selection.idea_fit(prefs, slot("date-night", 3))
-    assert fit.idea is not None and fit.idea.cost == 0 and fit.idea.setting == "out"
-    assert fit.note is not None and f"Only {fit.fitting} date ideas fit" in fit.note
-    assert "date_night.settings" in fit.note
-
-
 # --------------------------------------------------------------------------- limits, as a property
 
 
@@ -171,7 +121,7 @@ def test_off_limits_and_depth_hold_for_a_year(
             for q in selection.prompts(prefs, occ):
                 assert q.level <= limit and not off & set(q.tags), q
         else:
-            chosen = selection.idea_fit(prefs, occ).idea
+            chosen = date_ideas.idea_fit(prefs, occ).idea
             assert chosen is None or (chosen.setting in places and chosen.cost <= budget)
         text = agenda.render(prefs, occ, user_dir=None, history=History())
         leaked = [t for t in too_deep_or_off if t in text]

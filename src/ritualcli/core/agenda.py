@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import hotlines, library, selection, templates_dir, templating
+from . import date_ideas, hotlines, library, selection, templates_dir, templating
 from .history import CarryOver, History, Support, carry_over
 from .library import Practice, Prompt
 from .preferences import DEPTHS, Preferences
@@ -147,8 +147,10 @@ def render(
             "timebox": _boxes(ritual.duration),
         }
     else:
-        fit = selection.idea_fit(prefs, occ)
+        fit = date_ideas.idea_fit(prefs, occ)
         context |= {
+            "part_of_day": date_ideas.time_of_day(occ.start.time()),
+            "practices": {p.id: p for p in library.load().practices},
             "idea": fit.idea,
             "idea_note": fit.note,
             "idea_prompts": list(

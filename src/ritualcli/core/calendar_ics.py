@@ -282,12 +282,12 @@ def _with_agenda(
     user_dir: Path | None,
     history: History | None,
 ) -> Instance:
-    from . import agenda, selection
+    from . import agenda, date_ideas, selection
     from .history import History
 
     summary = ritual.title
     if not prefs.calendar.private:
-        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
+        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else date_ideas.idea(prefs, occ)
         if pick is not None:
             summary = f"{ritual.title} · {pick.title}"
     # shared: calendars are synced and seen by others, so the support note that

@@ -71,12 +71,12 @@ def warn_clock_changes(prefs: "Preferences", start: dt.date, days: int = 366) ->
 
 def row(prefs: "Preferences", occ: "Occurrence") -> dict[str, Any]:
     """One occurrence as plain data: the JSON contract of `ritual plan`."""
-    from ...core import selection
+    from ...core import date_ideas, selection
     from ...core.preferences import ritual_title
 
     ritual = prefs.ritual(occ.ritual)
     focus = selection.focus(prefs, occ) if occ.ritual == "checkin" else None
-    idea = selection.idea(prefs, occ) if occ.ritual == "date-night" else None
+    idea = date_ideas.idea(prefs, occ) if occ.ritual == "date-night" else None
     return {
         "ritual": occ.ritual,
         "date": occ.date.isoformat(),
