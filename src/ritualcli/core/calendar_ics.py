@@ -282,12 +282,15 @@ def _with_agenda(
     user_dir: Path | None,
     history: History | None,
 ) -> Instance:
-    from . import agenda, date_ideas, selection
+    from . import agenda, date_ideas, firstmonth, selection
     from .history import History
 
     summary = ritual.title
     if not prefs.calendar.private:
-        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else date_ideas.idea(prefs, occ)
+        if occ.ritual == "checkin":
+            pick = selection.focus(prefs, occ, firstmonth.began(prefs, history))
+        else:
+            pick = date_ideas.idea(prefs, occ)
         if pick is not None:
             summary = f"{ritual.title} · {pick.title}"
     # shared: calendars are synced and seen by others, so the support note that

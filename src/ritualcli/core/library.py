@@ -117,6 +117,11 @@ class Library:
         return next((i for i in self.ideas if i.id == idea_id), None)
 
     @property
+    def path(self) -> tuple[Practice, ...]:
+        """The foundation path the first check-ins walk, in order (``path`` 1, 2, …)."""
+        return tuple(sorted((p for p in self.practices if p.path), key=lambda p: p.path))
+
+    @property
     def topics(self) -> tuple[str, ...]:
         """Every topic tag a prompt or practice carries: what off_limits can rule out."""
         found = {t for p in self.practices for t in p.tags}
