@@ -517,8 +517,24 @@ def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
     wanted = (Path(__file__).resolve().parent / "fixtures" / "practice_ids.txt").read_text().split()
     assert set(wanted) <= ids
     assert all(p["sources"] and p["prompts"] for p in data)
+    lib = {p.id: p for p in library.load().practices}
+    for p in data:
+        assert (p["kind"], p["minutes"], p["origin"]) == (
+            lib[p["id"]].kind,
+            lib[p["id"]].minutes,
+            lib[p["id"]].origin,
+        )
+    assert [p["id"] for p in data if p["path"]] == [
+        "safe-space",
+        "appreciation",
+        "active-listening",
+        "validation",
+    ]
     text = cli("practices").stdout
     assert "validation: Validate your partner's experience" in text
+    assert "  foundation, step 4 of the first month · 8 min\n" in text
+    assert "  the idea: validate your partner's experience\n" in text
+    assert "  conflict · 10 min\n" in text  # problem-solving
     assert "from: How To Create Emotional Safety In Your Relationship" in text
     one = cli("practices", "curiosity").stdout
     assert "exercise:" in one and "[deep]" in one
