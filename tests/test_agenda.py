@@ -47,9 +47,9 @@ def test_weekly_checkin_has_its_sections_names_and_boxes(cli: Invoke, write_conf
     md = cli("agenda", "checkin", "--date", "2026-11-29").stdout  # the couple's first
     assert headings(md) == [
         "# Check-in: Sunday 29 November 2026",
+        "## Today's practice: Agree the ground rules of your check-ins",  # the ground rules first
         "## Appreciations",
         "## Where you are starting from",
-        "## Today's practice: Agree the ground rules of your check-ins",
         "## A topic, in turns",
         "## One commitment each, and close",
     ]
@@ -57,7 +57,7 @@ def test_weekly_checkin_has_its_sections_names_and_boxes(cli: Invoke, write_conf
     assert "Alex & Sam · 19:00–19:30 EST · 30 minutes" in md
     assert re.search(r"^- Alex: \\_\\_ / 10$", md, re.M) and re.search(r"^- Sam: \\_\\_ / 10$", md, re.M)
     # The practice gets the eight minutes its exercise needs; the topic what is left.
-    assert [int(b) for b in BOX.findall(md)] == [4, 5, 8, 10, 3]
+    assert [int(b) for b in BOX.findall(md)] == [8, 4, 5, 10, 3]
     assert "**." not in md and "This week" not in md
     assert ends_with_safety_note(md)
 

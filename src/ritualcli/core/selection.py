@@ -141,8 +141,9 @@ def prompts(
 ) -> tuple[Prompt, ...]:
     """The focus practice's prompts for this check-in, lightest first.
 
-    Up to ``per_depth`` from each depth the climb allows, stopping at the first
-    depth with nothing to deal. The n-th time a practice is the focus, its decks
+    ``per_depth`` from each depth (more from each when the climb or the format
+    allows fewer depths), lightest first, stopping at the first depth with
+    nothing to deal. The n-th time a practice is the focus, its decks
     deal their n-th hand, so a prompt comes back only once every other prompt of
     its depth has been asked.
     """
@@ -156,11 +157,14 @@ def prompts(
     off = firstmonth.off_limits(prefs, began, occ.date) | never
     level = min(firstmonth.level(prefs, began, occ.date), DEPTHS.index(deepest))
     dealt: list[Prompt] = []
-    for depth in DEPTHS[: level + 1]:
+    # A format deals as many prompts when the climb allows fewer depths: more light
+    # ones to talk about in the first weeks, never fewer questions.
+    total, allowed = per_depth * len(DEPTHS), level + 1
+    for k, depth in enumerate(DEPTHS[:allowed]):
         deck = _deck(found.practice, salt, depth, off)
         if not deck:
             break
-        hand = min(per_depth, len(deck))
+        hand = min(total // allowed + (k < total % allowed), len(deck))
         dealt += [deck[(found.visit * hand + j) % len(deck)] for j in range(hand)]
     return tuple(dealt)
 
