@@ -161,3 +161,15 @@ def test_the_couples_own_hotline_replaces_the_one_their_zone_picks() -> None:
     note = _note("Europe/London", '[support]\nhotline = "Call *Aunt* Jo on 0123 456"\n')
     assert r"Call \*Aunt\* Jo on 0123 456" in note  # escaped like all user text
     assert "Refuge" not in note and "call 999." in note
+
+
+def test_zones_finds_every_zone_tab_row_and_follows_old_names() -> None:
+    from ritualcli.core import zones
+
+    for zone, code in _zone_tab().items():
+        found = zones.place(zone)
+        assert found is not None and found.country == code, zone
+    assert zones.place("Asia/Calcutta") == zones.place("Asia/Kolkata")  # a link, followed
+    assert zones.place("Etc/GMT+5") is None
+    sydney = zones.place("Australia/Sydney")
+    assert sydney is not None and -34 < sydney.latitude < -33

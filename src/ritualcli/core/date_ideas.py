@@ -174,7 +174,7 @@ def idea_fit(prefs: Preferences, occ: Occurrence) -> IdeaFit:
     slot = slot_of(prefs, occ.date, rule)
     deal.upto(occ.date)
     chosen = deal.picks[occ.date] if occ.date in deal.picks else deal.pick(occ.date, slot, record=False)
-    fitting = sum(_fits(i, prefs, slot) for i in library.load().ideas)
+    fitting = sum(len(ids) for ids in deal.fitting(slot))
     return IdeaFit(chosen, fitting, _note(prefs, slot, fitting, PER_YEAR.get(rule.cadence, 12)))
 
 

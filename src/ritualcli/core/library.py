@@ -119,7 +119,7 @@ class Library:
     @property
     def path(self) -> tuple[Practice, ...]:
         """The foundation path the first check-ins walk, in order (``path`` 1, 2, …)."""
-        return tuple(sorted((p for p in self.practices if p.path), key=lambda p: p.path))
+        return _path(self)
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -129,6 +129,11 @@ class Library:
         found |= {t for i in self.ideas for q in i.prompts for t in q.tags}
         found |= {t for s in self.repair for q in s.prompts for t in q.tags}
         return tuple(sorted(found))
+
+
+@functools.cache
+def _path(lib: Library) -> tuple[Practice, ...]:
+    return tuple(sorted((p for p in lib.practices if p.path), key=lambda p: p.path))
 
 
 def load(directory: Path | None = None) -> Library:

@@ -37,20 +37,27 @@ def _tzdata_dir() -> Path | None:
 
 
 @functools.cache
-def _zone_tab() -> dict[str, Place]:
+def _zone_tab() -> str:
     folder = _tzdata_dir()
     try:
-        text = (folder / "zone.tab").read_text(encoding="utf-8") if folder else ""
+        return (folder / "zone.tab").read_text(encoding="utf-8") if folder else ""
     except OSError:
-        text = ""
-    out: dict[str, Place] = {}
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) >= 3:
-            out[fields[2]] = Place(fields[0], _latitude(fields[1]))
-    return out
+        return ""
+
+
+def _listed(zone: str) -> Place | None:
+    """The zone's row of zone.tab (country, coordinates, zone, comment), if it has one.
+
+    Found by searching the text, not by parsing every row: `ritual plan` asks for one zone.
+    """
+    text = _zone_tab()
+    for end in ("\n", "\t"):
+        at = text.find(f"\t{zone}{end}")
+        if at >= 0:
+            fields = text[text.rfind("\n", 0, at) + 1 : at].split("\t")
+            if len(fields) == 2 and not fields[0].startswith("#"):
+                return Place(fields[0], _latitude(fields[1]))
+    return None
 
 
 def _latitude(coordinates: str) -> float:
@@ -81,16 +88,17 @@ def _links() -> dict[str, str]:
 
 def place(zone: str) -> Place | None:
     """The country and latitude zone.tab gives a zone (or the zone an old name links to)."""
-    tab = _zone_tab()
-    if zone in tab:
-        return tab[zone]
+    found = _listed(zone)
+    if found is not None:
+        return found
     links = _links()
     seen = {zone}
     while zone in links and links[zone] not in seen:
         zone = links[zone]
         seen.add(zone)
-        if zone in tab:
-            return tab[zone]
+        found = _listed(zone)
+        if found is not None:
+            return found
     return None
 
 
