@@ -174,7 +174,7 @@ def test_agendas_in_a_calendar_are_plain_text_with_their_paragraphs_unwrapped(
     assert " ".join(markdown[start:end]) in description
     # Lists stay lists; the rating blanks lose their Markdown escapes.
     assert '- Zoë, "Z": __ / 10' in description
-    assert '1. Zoë, "Z" speaks; Søren; \\o/ 🌈 listens and reflects back.' in description
+    assert '1. Zoë, "Z" speaks; Søren; \\o/ 🌈 listens and says back what they heard.' in description
     assert description[-1] == f"This agenda in a terminal: ritual agenda checkin --date {day}"
     assert day >= dt.date(2026, 11, 23)
 

@@ -480,7 +480,7 @@ def test_the_next_agenda_opens_with_open_commitments_and_no_notes(cli: Invoke, d
         env={"RITUAL_TODAY": "2026-12-06"},
     )
     agenda = cli("agenda", "checkin", "--date", "2026-12-13").stdout
-    follow = agenda.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
+    follow = agenda.split("## Since last time", 1)[1].split("\n## ", 1)[0]
     assert "- Sam: call my sister" in follow.split("Still open", 1)[0]  # kept: celebrated
     (walk,) = [line for line in follow.splitlines() if "Alex: plan Saturday's walk" in line]
     assert "2 check-ins" in walk

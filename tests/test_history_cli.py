@@ -190,7 +190,7 @@ def test_a_let_go_commitment_stops_being_carried(cli: Invoke, data: Path) -> Non
         r.stdout == "Let go of c-2026-11-29-1 (Alex: walk every day), with no blame. It is carried no more.\n"
     )
     agenda = cli("agenda", "checkin", "--date", "2026-12-06").stdout
-    follow = agenda.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
+    follow = agenda.split("## Since last time", 1)[1].split("\n## ", 1)[0]
     assert "Let go since last time, with no blame" in follow and "- Alex: walk every day" in follow
     assert "walk every day" not in follow.split("Still open", 1)[1]
     cli("done", "checkin", "--date", "2026-12-06", env={"RITUAL_TODAY": "2026-12-06"})
@@ -211,36 +211,36 @@ def test_a_let_go_commitment_stops_being_carried(cli: Invoke, data: Path) -> Non
 
 
 def test_topics_wait_in_the_agenda_and_nowhere_else(cli: Invoke, data: Path, tmp_path: Path) -> None:
-    r = cli("topic", "add", "money <b>*worries*</b>", "--by", "sam")
-    assert r.stdout.startswith("Queued t-2026-12-02-1: money <b>*worries*</b> (raised by Sam)")
-    cli("topic", "add", "the holidays")
+    r = cli("topic", "add", "money <b>*overdraft*</b>", "--by", "sam")
+    assert r.stdout.startswith("Queued t-2026-12-02-1: money <b>*overdraft*</b> (raised by Sam)")
+    cli("topic", "add", "the ski trip")
     assert json.loads(cli("topic", "list", "--format", "json").stdout)[0] == {
         "id": "t-2026-12-02-1",
-        "text": "money <b>*worries*</b>",
+        "text": "money <b>*overdraft*</b>",
         "by": "Sam",
         "added": "2026-12-02",
     }
     agenda = cli("agenda", "checkin").stdout
-    topic = agenda.split("## One topic, in turns", 1)[1].split("\n## ", 1)[0]
+    topic = agenda.split("## A topic, in turns", 1)[1].split("\n## ", 1)[0]
     assert "Choose one together; the others wait for another week" in topic
-    assert r"- money &lt;b&gt;\*worries\*&lt;/b&gt; (raised by Sam) · id t-2026-12-02-1" in topic
+    assert r"- money &lt;b&gt;\*overdraft\*&lt;/b&gt; (raised by Sam) · id t-2026-12-02-1" in topic
     words = " ".join(topic.split())
     assert "speaker-listener technique, from PREP" in words and "Understand before solving" in words
     assert "call a time-out: at least twenty minutes apart" in words
     cli("weekly", "--out", str(tmp_path / "week"))
-    assert "worries" in next((tmp_path / "week").iterdir()).read_text()  # the couple's own file
+    assert "overdraft" in next((tmp_path / "week").iterdir()).read_text()  # the couple's own file
     mail = cli("weekly", "--stdout").stdout
-    assert "worries" not in mail and "holidays" not in mail
+    assert "overdraft" not in mail and "ski trip" not in mail
     assert "2 topics of your own are waiting: `ritual topic list` shows them." in mail
     cli("export", "ics", "--agendas", "3", "--out", str(tmp_path / "r.ics"))
     assert (
-        "worries" not in (tmp_path / "r.ics").read_text()
-        and "holidays" not in (tmp_path / "r.ics").read_text()
+        "overdraft" not in (tmp_path / "r.ics").read_text()
+        and "ski trip" not in (tmp_path / "r.ics").read_text()
     )
     cli("topic", "drop", "t-2026-12-02-2")
     assert (
         cli("topic", "list").stdout
-        == "t-2026-12-02-1  money <b>*worries*</b> (raised by Sam)  (added 2026-12-02)\n"
+        == "t-2026-12-02-1  money <b>*overdraft*</b> (raised by Sam)  (added 2026-12-02)\n"
     )
     assert "ID t-9: no queued topic has that id" in cli("topic", "drop", "t-9", code=2).stderr
 
@@ -252,7 +252,9 @@ def test_a_two_beside_a_nine_opens_the_next_agenda_and_only_there(
     cli: Invoke, data: Path, tmp_path: Path
 ) -> None:
     def opening(md: str) -> str:
-        return md.split("## Appreciations", 1)[0]
+        """The opening section, heading to the next heading ("" when there is none)."""
+        _, sep, rest = md.partition("## First, how you are")
+        return sep + rest.split("\n## ", 1)[0]
 
     assert "First, how you are" not in cli("agenda", "checkin").stdout
     cli("done", "checkin", "--rating", "Alex=2", "--rating", "Sam=9")

@@ -103,3 +103,73 @@ def test_every_zone_of_a_listed_country_finds_it_and_aliases_are_real_zones() ->
     for code, service in _services():
         for zone in service.get("zones", []):
             assert _country(zone) == code, (service["service"], zone)
+
+
+# --------------------------------------------------------------------------- the safety note
+
+
+def _note(zone: str, extra: str = "") -> str:
+    from ritualcli.core import agenda, preferences
+
+    prefs = preferences.parse_bytes(
+        f'version = 1\n[couple]\npartners = ["Alex", "Sam"]\ntimezone = "{zone}"\n{extra}'.encode()
+    )
+    md = agenda.render_repair(prefs, user_dir=None)
+    return md[md.rindex("\n---\n") :]
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "America/Chicago",
+        "Europe/London",
+        "Europe/Dublin",
+        "America/Halifax",
+        "Australia/Perth",
+        "Pacific/Auckland",
+        "Europe/Berlin",
+        "Europe/Paris",
+        "Europe/Madrid",
+        "Asia/Kolkata",
+    ],
+)
+def test_the_note_names_the_service_and_emergency_number_of_the_couples_country(zone: str) -> None:
+    note = _note(zone)
+    entry = TABLE["country"][_country(zone)]
+    assert f"In {entry['name']}:" in note
+    assert entry["service"] in note and f"call {entry['emergency']}." in note
+    if entry.get("phone"):
+        assert entry["phone"] in note
+    # What seed 001 says: physical or emotional abuse; a trusted person, a therapist, a hotline.
+    assert "abuse, physical or emotional" in note
+    assert "a friend, a family" in note and "a therapist" in note and "domestic violence hotline" in note
+
+
+def test_regional_services_show_only_in_their_region() -> None:
+    toronto, vancouver = _note("America/Toronto"), _note("America/Vancouver")
+    assert "SOS violence conjugale" in toronto and "SOS violence conjugale" not in vancouver
+    assert "VictimLinkBC" in vancouver and "VictimLinkBC" not in toronto
+    assert "Scotland" in _note("Europe/London")  # the UK's nations share a zone: all are listed
+
+
+def test_an_unknown_country_keeps_the_general_note() -> None:
+    note = _note("Asia/Tokyo")
+    assert "In another country, call your local emergency" in note and "1-800-799-7233" in note
+
+
+def test_the_couples_own_hotline_replaces_the_one_their_zone_picks() -> None:
+    note = _note("Europe/London", '[support]\nhotline = "Call *Aunt* Jo on 0123 456"\n')
+    assert r"Call \*Aunt\* Jo on 0123 456" in note  # escaped like all user text
+    assert "Refuge" not in note and "call 999." in note
+
+
+def test_zones_finds_every_zone_tab_row_and_follows_old_names() -> None:
+    from ritualcli.core import zones
+
+    for zone, code in _zone_tab().items():
+        found = zones.place(zone)
+        assert found is not None and found.country == code, zone
+    assert zones.place("Asia/Calcutta") == zones.place("Asia/Kolkata")  # a link, followed
+    assert zones.place("Etc/GMT+5") is None
+    sydney = zones.place("Australia/Sydney")
+    assert sydney is not None and -34 < sydney.latitude < -33

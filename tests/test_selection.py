@@ -1,71 +1,156 @@
-"""Selection: rotation, decks, date ideas, the couple's limits, and time boxes."""
+"""Check-ins: the first month, the rotation, decks, the climb in depth, the couple's limits."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from collections import Counter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ritualcli.core import agenda, library, preferences, schedule, selection
+from ritualcli.core import agenda, firstmonth, history, library, preferences, schedule, selection
 from ritualcli.core.history import History
 from ritualcli.core.preferences import DEPTHS, PLACES, Preferences
 from ritualcli.core.schedule import Occurrence
 
 LIB = library.load()
 START = dt.date(2026, 11, 23)
+PATH = ["safe-space", "appreciation", "active-listening", "validation"]
 
 
-def prefs_from(extra: str = "", partners: str = '["Alex", "Sam"]', start: dt.date = START) -> Preferences:
-    text = (
-        f'version = 1\n[couple]\npartners = {partners}\ntimezone = "Europe/Berlin"\nstart = {start}\n{extra}'
-    )
+def prefs_from(
+    extra: str = "", partners: str = '["Alex", "Sam"]', start: dt.date | None = START
+) -> Preferences:
+    when = f"start = {start}\n" if start else ""
+    text = f'version = 1\n[couple]\npartners = {partners}\ntimezone = "Europe/Berlin"\n{when}{extra}'
     return preferences.parse_bytes(text.encode())
 
 
-def slot(kind: str, index: int) -> Occurrence:
-    """An occurrence with a given slot number (selection looks only at ritual and slot)."""
-    day = START + dt.timedelta(weeks=index)
-    start = dt.datetime.combine(day, dt.time(19), tzinfo=dt.UTC)
-    return Occurrence(kind, day, start, start + dt.timedelta(minutes=30), index)
+def checkins(prefs: Preferences, n: int, frm: dt.date = START) -> list[Occurrence]:
+    found = schedule.occurrences(prefs, frm, frm + dt.timedelta(days=7 * n + 400), ["checkin"])
+    assert len(found) >= n
+    return found[:n]
 
 
-def year_of(prefs: Preferences, kind: str) -> list[Occurrence]:
-    return schedule.occurrences(prefs, START, START + dt.timedelta(days=366), [kind])
+def focus_ids(prefs: Preferences, occs: list[Occurrence], began: dt.date = START) -> list[str]:
+    found = [selection.focus(prefs, o, began) for o in occs]
+    return [f.id for f in found if f]
 
 
-# --------------------------------------------------------------------------- check-ins
+# --------------------------------------------------------------------------- the first month
 
 
-def test_focus_walks_through_every_practice_before_any_repeats() -> None:
+def test_the_first_four_checkins_walk_the_foundation_path_in_order() -> None:
     prefs = prefs_from('[conversation]\ndepth = "deep"\n')
+    occs = checkins(prefs, 40)
+    ids = focus_ids(prefs, occs)
+    assert ids[:4] == PATH
+    kinds = {p.id: p.kind for p in LIB.practices}
+    assert {kinds[i] for i in ids[:4]} == {"foundation"}
+    # Then the rotation: every practice once before any comes back, and not the
+    # path's last practice twice in a row.
     n = len(LIB.practices)
-    first = [selection.focus(prefs, slot("checkin", i)) for i in range(n)]
-    second = [selection.focus(prefs, slot("checkin", i)) for i in range(n, 2 * n)]
-    assert {p.id for p in first if p} == {p.id for p in LIB.practices}
-    assert first == second  # the same walk again, in the same order
+    assert sorted(ids[4 : 4 + n]) == sorted(p.id for p in LIB.practices)
+    assert ids[4] != ids[3]
+
+
+def test_no_conflict_before_the_rotation_and_the_climb_in_depth() -> None:
+    prefs = prefs_from('[conversation]\ndepth = "deep"\n[checkin]\nformat = "state-of-the-union"\n')
+    occs = checkins(prefs, 8)
+    deepest = []
+    for i, occ in enumerate(occs):
+        dealt = selection.prompts(prefs, occ, START)
+        assert dealt
+        deepest.append(max(q.level for q in dealt))
+        if i < 4:
+            assert not [q for q in dealt if "conflict" in q.tags], (i, dealt)
+    # Light at the first two, medium at the next two, then the couple's setting.
+    assert [DEPTHS[d] for d in deepest] == ["light"] * 2 + ["medium"] * 2 + ["deep"] * 4
+
+
+def test_within_an_agenda_prompts_climb_one_level_at_a_time() -> None:
+    prefs = prefs_from('[conversation]\ndepth = "deep"\n')
+    for occ in checkins(prefs, 40):
+        levels = [q.level for q in selection.prompts(prefs, occ, START)]
+        assert levels == sorted(levels) and levels[0] == 0
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), levels
+
+
+def test_a_depth_left_empty_stops_the_climb_instead_of_jumping() -> None:
+    bare = (
+        library.Prompt("light one", "light", ()),
+        library.Prompt("medium one", "medium", ("money",)),
+        library.Prompt("deep one", "deep", ()),
+    )
+    kept = selection.climbing(bare, DEPTHS.index("deep"), frozenset({"money"}))
+    assert [q.text for q in kept] == ["light one"]
+
+
+def test_a_skipped_day_does_not_use_up_a_step_of_the_path() -> None:
+    prefs = prefs_from("[skip]\ndates = [2026-12-06]\n")
+    occs = checkins(prefs, 5)
+    assert dt.date(2026, 12, 6) not in [o.date for o in occs]
+    assert focus_ids(prefs, occs)[:4] == PATH
+
+
+def test_without_a_start_the_first_recorded_checkin_begins_the_month() -> None:
+    prefs = prefs_from(start=None)
+    recorded = history.parse('[[entry]]\nritual = "checkin"\ndate = 2027-03-07\n')
+    began = firstmonth.began(prefs, recorded)
+    assert began == dt.date(2027, 3, 7)
+    occs = checkins(prefs, 4, frm=began)
+    assert focus_ids(prefs, occs, began) == PATH
+
+
+def test_plan_shows_the_focus_the_agenda_has(tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from ritualcli.cli.app import app
+
+    folder = Path(str(tmp_path))
+    config = folder / "ritual.toml"
+    config.write_text('version = 1\n[couple]\npartners = ["Alex", "Sam"]\ntimezone = "Europe/Berlin"\n')
+    os.chmod(config, 0o600)
+    (folder / "history.toml").write_text('version = 1\n[[entry]]\nritual = "checkin"\ndate = 2026-11-29\n')
+    env = {"RITUAL_CONFIG": str(config), "RITUAL_TODAY": "2026-11-30"}
+    rows = json.loads(CliRunner().invoke(app, ["plan", "--format", "json", "--weeks", "6"], env=env).stdout)
+    titles = [r["focus"]["title"] for r in rows if r["ritual"] == "checkin"]
+    # Recorded on 29 November, so the path goes on from there: the 6 December check-in is its second step.
+    assert titles[0] == LIB.path[1].title
+    for r in rows:
+        if r["ritual"] == "checkin":
+            md = CliRunner().invoke(app, ["agenda", "checkin", "--date", r["date"]], env=env).stdout
+            assert f"## Today's practice: {r['focus']['title']} (" in md or f"*{r['focus']['title']}*" in md
+
+
+# --------------------------------------------------------------------------- the rotation
 
 
 def test_focus_order_is_the_couples_own() -> None:
-    a = [selection.focus(prefs_from(), slot("checkin", i)) for i in range(8)]
-    b = [selection.focus(prefs_from(partners='["Kim", "Jo"]'), slot("checkin", i)) for i in range(8)]
-    assert a != b
-    swapped = [selection.focus(prefs_from(partners='["Sam", "Alex"]'), slot("checkin", i)) for i in range(8)]
-    assert a == swapped  # the order of the names does not change the plan
+    def rotation(partners: str) -> list[str]:
+        prefs = prefs_from(partners=partners)
+        return focus_ids(prefs, checkins(prefs, 12))[4:]
+
+    a = rotation('["Alex", "Sam"]')
+    assert a != rotation('["Kim", "Jo"]')
+    assert a == rotation('["Sam", "Alex"]')  # the order of the names does not change the plan
 
 
 def test_prompts_do_not_repeat_until_their_deck_is_used_up() -> None:
     prefs = prefs_from('[conversation]\ndepth = "deep"\n')
     n = len(LIB.practices)
-    practice = selection.focus_practice(prefs, slot("checkin", 0))
+    occs = checkins(prefs, 4 + 6 * n)
+    practice = selection.focus_practice(prefs, occs[4], START)
     assert practice is not None
     dealt: dict[str, list[str]] = {d: [] for d in DEPTHS}
     for visit in range(6):  # the same practice is the focus every n check-ins
-        occ = slot("checkin", visit * n)
-        assert selection.focus_practice(prefs, occ) == practice
-        for q in selection.prompts(prefs, occ):
+        occ = occs[4 + visit * n]
+        assert selection.focus_practice(prefs, occ, START) == practice
+        for q in selection.prompts(prefs, occ, START):
             dealt[q.depth].append(q.text)
     for depth, texts in dealt.items():
         deck = [q.text for q in practice.prompts if q.depth == depth]
@@ -75,107 +160,67 @@ def test_prompts_do_not_repeat_until_their_deck_is_used_up() -> None:
             assert sorted(window) == sorted(deck), (depth, window)  # each deck dealt whole before reuse
 
 
+def test_quick_offers_only_light_and_medium_and_never_a_disagreement() -> None:
+    prefs = prefs_from('[conversation]\ndepth = "deep"\n[checkin]\nformat = "quick"\n')
+    for occ in checkins(prefs, 60):
+        for q in selection.prompts(prefs, occ, START):
+            assert q.depth in ("light", "medium") and "conflict" not in q.tags, q
+
+
 def test_speaking_order_alternates_week_by_week() -> None:
     prefs = prefs_from()
-    firsts = [selection.speakers(prefs, o)[0] for o in year_of(prefs, "checkin")[:6]]
+    firsts = [selection.speakers(prefs, o)[0] for o in checkins(prefs, 6)]
     assert firsts == ["Alex", "Sam", "Alex", "Sam", "Alex", "Sam"]
     three = prefs_from(partners='["A", "B", "C"]')
-    assert [selection.speakers(three, slot("checkin", i))[0] for i in range(4)] == ["A", "B", "C", "A"]
-
-
-# --------------------------------------------------------------------------- date ideas
-
-
-def test_ideas_fit_the_preferences_and_do_not_repeat_within_six() -> None:
-    prefs = prefs_from(
-        '[date_night]\nbudget = 30\nsettings = ["home", "outdoors"]\ninterests = ["music", "nature"]\navoid = ["physical"]\n'
-    )
-    picks = [selection.idea_fit(prefs, slot("date-night", i)).idea for i in range(240)]
-    assert all(p is not None for p in picks)
-    for i, p in enumerate(picks):
-        assert p is not None
-        assert p.setting in ("home", "outdoors") and p.cost <= 30 and "physical" not in p.tags
-        assert p not in picks[max(0, i - 6) : i], (i, p.id)
-    # Interests are preferred: a matching idea comes up more often than a non-matching one.
-    counts = Counter(p for p in picks if p)
-    matching = [c for i, c in counts.items() if {"music", "nature"} & set(i.interests)]
-    others = [c for i, c in counts.items() if not {"music", "nature"} & set(i.interests)]
-    assert matching and others
-    assert min(matching) > max(others)
-
-
-def test_avoid_also_rules_out_an_interest() -> None:
-    prefs = prefs_from('[date_night]\navoid = ["sports", "crowds"]\n')
-    for i in range(100):
-        chosen = selection.idea_fit(prefs, slot("date-night", i)).idea
-        assert chosen is not None and not {"sports", "crowds"} & chosen.labels
-
-
-def test_no_fitting_idea_says_what_to_widen() -> None:
-    prefs = prefs_from(
-        '[date_night]\nbudget = 0\nsettings = ["out"]\navoid = ["crowds", "reading", "volunteering"]\n'
-    )
-    fit = selection.idea_fit(prefs, slot("date-night", 0))
-    assert fit.idea is None and fit.fitting == 0
-    assert fit.note is not None and "No date idea" in fit.note
-    assert (
-        'add "home" to date_night.settings' in fit.note or 'add "outdoors" to date_night.settings' in fit.note
-    )
-    assert selection.idea(prefs, slot("date-night", 0)) is None
-
-
-def test_few_fitting_ideas_are_named_honestly() -> None:
-    prefs = prefs_from('[date_night]\nbudget = 0\nsettings = ["out"]\n')
-    fit = selection.idea_fit(prefs, slot("date-night", 3))
-    assert fit.idea is not None and fit.idea.cost == 0 and fit.idea.setting == "out"
-    assert fit.note is not None and f"Only {fit.fitting} date ideas fit" in fit.note
-    assert "date_night.settings" in fit.note
+    assert [selection.speakers(three, o)[0] for o in checkins(three, 4)] == ["A", "B", "C", "A"]
 
 
 # --------------------------------------------------------------------------- limits, as a property
 
 
 TOPICS = LIB.topics
+FORMATS = ("weekly", "state-of-the-union", "quick")
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _carries(prompts: list[library.Prompt], off: set[str], limit: int) -> set[str]:
+    return {q.text for q in prompts if q.level > limit or off & set(q.tags)}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     depth=st.sampled_from(DEPTHS),
     off_limits=st.lists(st.sampled_from(TOPICS), max_size=6, unique=True),
     places=st.lists(st.sampled_from(PLACES), min_size=1, unique=True),
     budget=st.sampled_from([0, 20, 60, 200]),
+    fmt=st.sampled_from(FORMATS),
     start=st.dates(dt.date(2024, 1, 1), dt.date(2035, 12, 31)),
 )
-def test_off_limits_and_depth_hold_for_a_year(
-    depth: str, off_limits: list[str], places: list[str], budget: int, start: dt.date
+def test_off_limits_and_depth_hold_for_a_year_of_every_agenda(
+    depth: str, off_limits: list[str], places: list[str], budget: int, fmt: str, start: dt.date
 ) -> None:
+    """No prompt with an excluded tag, or deeper than the setting, in a year of every kind of agenda."""
     quoted = json.dumps  # TOML arrays of strings read like JSON ones
     prefs = prefs_from(
-        f'[checkin]\nformat = "state-of-the-union"\n'
+        f'[checkin]\nformat = "{fmt}"\n'
         f'[date_night]\ncadence = "weekly"\nbudget = {budget}\nsettings = {quoted(places)}\n'
         f'[conversation]\ndepth = "{depth}"\noff_limits = {quoted(off_limits)}\n',
         start=start,
     )
     limit = DEPTHS.index(depth)
     off = set(off_limits)
-    too_deep_or_off = {
-        q.text
-        for p in LIB.practices
-        for q in p.prompts
-        if q.level > limit or off & set(q.tags) or off & set(p.tags)
-    } | {q.text for i in LIB.ideas for q in i.prompts if q.level > limit}
+    checkin_prompts = [q for p in LIB.practices for q in p.prompts]
+    ruled_out = _carries(checkin_prompts, off, limit)
+    ruled_out |= {q.text for p in LIB.practices if off & set(p.tags) for q in p.prompts}
+    ruled_out |= _carries([q for i in LIB.ideas for q in i.prompts], off, limit)
+    first_month_conflict = {q.text for q in checkin_prompts if "conflict" in q.tags}
     for occ in schedule.occurrences(prefs, start, start + dt.timedelta(days=365)):
-        if occ.ritual == "checkin":
-            practice = selection.focus_practice(prefs, occ)
-            assert practice is None or not off & set(practice.tags)
-            for q in selection.prompts(prefs, occ):
-                assert q.level <= limit and not off & set(q.tags), q
-        else:
-            chosen = selection.idea_fit(prefs, occ).idea
-            assert chosen is None or (chosen.setting in places and chosen.cost <= budget)
         text = agenda.render(prefs, occ, user_dir=None, history=History())
-        leaked = [t for t in too_deep_or_off if t in text]
-        assert leaked == [], (occ.date, leaked)
+        leaked = [t for t in ruled_out if t in text]
+        if firstmonth.path_step(prefs, start, occ.date):
+            leaked += [t for t in first_month_conflict if t in text]
+        assert leaked == [], (occ.ritual, occ.date, leaked)
+    repair = agenda.render_repair(prefs, user_dir=None)
+    assert [t for t in _carries([q for s in LIB.repair for q in s.prompts], off, limit) if t in repair] == []
 
 
 # --------------------------------------------------------------------------- time boxes

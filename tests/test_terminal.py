@@ -1,4 +1,4 @@
-"""At a real terminal: a rich table; NO_COLOR drops the colours; TERM=dumb gets plain text.
+"""At a real terminal: a rich table, a formatted agenda; NO_COLOR drops the colours; TERM=dumb gets plain text.
 
 CliRunner is never a terminal, so these run `ritual plan` under a pseudo-terminal.
 """
@@ -17,7 +17,7 @@ RITUAL = Path(sys.executable).with_name("ritual")
 COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])[;m]")
 
 
-def at_terminal(home: Path, **env: str) -> str:
+def at_terminal(home: Path, *args: str, **env: str) -> str:
     leader, follower = pty.openpty()
     base = {
         "HOME": str(home),
@@ -27,7 +27,7 @@ def at_terminal(home: Path, **env: str) -> str:
         "COLUMNS": "100",
     }
     proc = subprocess.Popen(
-        [str(RITUAL), "plan", "--from", "2026-11-23"],
+        [str(RITUAL), *(args or ("plan", "--from", "2026-11-23"))],
         stdin=follower, stdout=follower, stderr=follower, env=base | env, close_fds=True,
     )  # fmt: skip
     os.close(follower)
@@ -63,3 +63,12 @@ def test_dumb_terminal_gets_plain_lines(tmp_path: Path) -> None:
     shown = at_terminal(tmp_path, TERM="dumb")
     assert "\x1b[" not in shown
     assert "Sun 2026-11-29  19:00–19:30 EST    Check-in" in shown
+
+
+def test_an_agenda_at_a_terminal_is_formatted_not_markdown(tmp_path: Path) -> None:
+    shown = at_terminal(tmp_path, "agenda", "checkin", "--date", "2026-11-29", NO_COLOR="1")
+    assert "Appreciations" in shown and "Alex" in shown
+    assert "\\_" not in shown and "## " not in shown and "**" not in shown
+    # Asked for the Markdown itself (--out -), a terminal gets it as it is.
+    raw = at_terminal(tmp_path, "agenda", "checkin", "--date", "2026-11-29", "--out", "-")
+    assert "## Appreciations" in raw and "\\_\\_ / 10" in raw

@@ -13,18 +13,19 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import library, selection, templates_dir, templating
+from . import date_ideas, firstmonth, hotlines, library, selection, templates_dir, templating
 from .history import CarryOver, History, Support, Topic, carry_over
-from .library import Practice, Prompt
+from .library import Prompt
 from .preferences import DEPTHS, Preferences
 from .schedule import Occurrence
 
 DATE_NIGHT = "date-night"
 REPAIR = "repair"
-# The steps of repair, in order, as the seed articles give them.
-REPAIR_STEPS = ("acknowledge", "do-your-part", "validation", "curiosity", "seeking-support")
 # The practice a date night falls back on for conversation when no idea fits.
 DATE_FALLBACK_PRACTICE = "shared-vulnerability"
+# A focus practice that is itself the work of a section every check-in has: that
+# section gives way to it, so an agenda never asks for the same thing twice.
+SECTION_OF = {"appreciation": "appreciations", "active-listening": "turns"}
 # The partial that words the support note; check-in agendas include it, `ritual stats` renders it.
 SUPPORT_TEMPLATE = f"_support{templates_dir.SUFFIX}"
 # The note on safety that ends every agenda; `ritual stats` shows it beside the support note.
@@ -61,9 +62,24 @@ class When(NamedTuple):
         )
 
 
+class FirstMonth(NamedTuple):
+    """Where a check-in is on the foundation path (shown only during the first month)."""
+
+    step: int  # 1, 2, …
+    steps: int  # how many there are
+
+
 class RepairStep(NamedTuple):
-    practice: Practice
-    prompt: Prompt | None
+    """A step of the repair agenda, with the prompts the couple's limits allow."""
+
+    id: str
+    stage: str
+    title: str
+    origin: str
+    guide: str
+    minutes: int
+    sources: tuple[str, ...]
+    prompts: tuple[Prompt, ...]
 
 
 # --------------------------------------------------------------------------- names
@@ -124,48 +140,67 @@ def render(
     """The Markdown agenda of one occurrence (a check-in or a date night).
 
     ``history``: the couple's history, loaded once by the caller (an empty
-    ``History()`` for the example couple); a check-in's follow-through comes from it.
+    ``History()`` for the example couple); a check-in's follow-through comes from
+    it, and, when ``couple.start`` is unset, the date the couple began.
     ``shared``: the agenda goes where others may see it (a calendar, a cron mail).
     Commitments still carry over, but the gentle opening, which ratings trigger,
     stays out (ratings never leave the couple's own agenda, not even by inference),
     and so do the couple's own topics: only how many wait.
     """
     ritual = prefs.ritual(occ.ritual)
+    began = firstmonth.began(prefs, history)
     context: dict[str, Any] = _common(prefs) | {
         "ritual": occ.ritual,
         "when": templating.trusted(When.of(occ, prefs.couple.timezone)),
         "duration": ritual.duration,
         "location": ritual.location,
+        "timebox": _boxes(ritual.duration),
     }
     if occ.ritual == "checkin":
+        focus = selection.focus_practice(prefs, occ, began)
+        step = firstmonth.path_step(prefs, began, occ.date)
         queued = _queued(history.topics, occ)
         context |= {
             "format": prefs.checkin.format,
-            "focus": selection.focus_practice(prefs, occ),
-            "prompts": list(selection.prompts(prefs, occ)),
+            "focus": focus,
+            "focus_does": SECTION_OF.get(focus.id) if focus else None,
+            "first_month": FirstMonth(step, firstmonth.path_length()) if step else None,
+            "practices": {p.id: p for p in library.load().practices},
+            "prompts": list(selection.prompts(prefs, occ, began)),
             "speakers": list(selection.speakers(prefs, occ)),
             "carry": _carry(prefs, history, occ, shared),
             "topics": [] if shared else queued,
             "topics_elsewhere": len(queued) if shared else 0,
-            "timebox": _boxes(ritual.duration),
         }
     else:
-        fit = selection.idea_fit(prefs, occ)
+        fit = date_ideas.idea_fit(prefs, occ)
+        level = firstmonth.level(prefs, began, occ.date)
+        off = firstmonth.off_limits(prefs, began, occ.date)
+        talk = selection.climbing(fit.idea.prompts if fit.idea else _fallback_prompts(), level, off)
         context |= {
+            "part_of_day": date_ideas.time_of_day(occ.start.time()),
+            "practices": {p.id: p for p in library.load().practices},
             "idea": fit.idea,
             "idea_note": templating.trusted(fit.note),  # Markdown: the tags in it are escaped
-            "idea_prompts": list(
-                selection.idea_prompts(prefs, fit.idea) if fit.idea else _fallback_prompts(prefs)
-            ),
+            "idea_prompts": [
+                next(q for q in talk if q.depth == d) for d in dict.fromkeys(q.depth for q in talk)
+            ],
             "budget": prefs.dates.budget,
-            "timebox": _boxes(ritual.duration),
         }
     return templating.render(user_dir, template_name(prefs, occ.ritual), context)
 
 
 def _common(prefs: Preferences) -> dict[str, Any]:
-    """What every template, partials included, may use: agendas, and the notes `stats` shows."""
-    return {"partners": list(prefs.couple.partners), "depth": prefs.conversation.depth}
+    """What every template, partials included, may use: agendas, and the notes `stats` shows.
+
+    The safety note names the couple's country's services (or the couple's own words).
+    """
+    return {
+        "partners": list(prefs.couple.partners),
+        "depth": prefs.conversation.depth,
+        "hotline": hotlines.for_zone(prefs.couple.timezone),
+        "own_hotline": prefs.support.hotline,
+    }
 
 
 def _carry(prefs: Preferences, history: History, occ: Occurrence, shared: bool) -> CarryOver:
@@ -190,16 +225,22 @@ def safety_note(prefs: Preferences, *, user_dir: Path | None) -> str:
 
 
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
-    """The repair agenda: for after a hard conversation, whenever it is needed."""
-    lib = library.load()
-    steps: dict[str, RepairStep | None] = {}
-    for step in REPAIR_STEPS:
-        practice = lib.practice(step)
-        if practice is None or not selection.allowed(prefs, practice):
-            steps[step] = None  # the template still names the step, without the practice
-        else:
-            steps[step] = RepairStep(practice, selection.practice_prompt(prefs, practice))
-    context = _common(prefs) | {"ritual": REPAIR, "steps": steps}
+    """The repair agenda: for after a hard conversation, whenever it is needed.
+
+    Its own deck (repair.toml), in order: the pause rule, then hear, own, plan.
+    Prompts as deep as ``conversation.depth`` allows (a fight does not wait for
+    the first month's climb), none touching ``conversation.off_limits``.
+    """
+    level = DEPTHS.index(prefs.conversation.depth)
+    off = frozenset(prefs.conversation.off_limits)
+    steps = [
+        RepairStep(*step[:-1], selection.climbing(step.prompts, level, off)) for step in library.load().repair
+    ]
+    context = _common(prefs) | {
+        "ritual": REPAIR,
+        "pause": next((s for s in steps if s.stage == "pause"), None),
+        "steps": [s for s in steps if s.stage != "pause"],
+    }
     return templating.render(user_dir, template_name(prefs, REPAIR), context)
 
 
@@ -207,16 +248,7 @@ def _boxes(total: int) -> Callable[[Mapping[str, Any]], dict[str, int]]:
     return lambda weights: timebox(weights, total)
 
 
-def _fallback_prompts(prefs: Preferences) -> tuple[Prompt, ...]:
-    """One prompt per allowed depth from the shared-vulnerability practice."""
+def _fallback_prompts() -> tuple[Prompt, ...]:
+    """What a date night talks about when no idea fits: the shared-vulnerability practice's prompts."""
     practice = library.load().practice(DATE_FALLBACK_PRACTICE)
-    if practice is None or not selection.allowed(prefs, practice):
-        return ()
-    limit = DEPTHS.index(prefs.conversation.depth)
-    off = set(prefs.conversation.off_limits)
-    out: list[Prompt] = []
-    for depth in DEPTHS[: limit + 1]:
-        found = next((q for q in practice.prompts if q.depth == depth and not off.intersection(q.tags)), None)
-        if found:
-            out.append(found)
-    return tuple(out)
+    return practice.prompts if practice and not practice.tags else ()

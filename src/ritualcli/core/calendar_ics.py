@@ -152,10 +152,14 @@ def build(
 
     now = now.astimezone(dt.UTC).replace(microsecond=0)
     install = calendar_series.install_id(prefs, state)
+    settled = calendar_series.settle(prefs, state, install, today)
+    # The schedule as this export leaves it: a change made today already splits a series,
+    # and the agendas of the next occurrences (their focus, their follow-through) follow it.
+    prefs = prefs._replace(series=tuple(p.series for p in settled))
     upcoming = _next_occurrences(prefs, today, agendas)
     kept: list[Series] = []
     versions: list[tuple[EventSpec, int, dt.datetime]] = []
-    for planned in calendar_series.settle(prefs, state, install, today):
+    for planned in settled:
         spec = _spec(prefs, planned, upcoming, today, user_dir, history)
         old = planned.series
         if spec is None:  # never published and nothing to publish
@@ -288,12 +292,15 @@ def _with_agenda(
     user_dir: Path | None,
     history: History | None,
 ) -> Instance:
-    from . import agenda, selection
+    from . import agenda, date_ideas, firstmonth, selection
     from .history import History
 
     summary = ritual_title(ritual.kind)
     if not prefs.calendar.private:
-        pick = selection.focus(prefs, occ) if occ.ritual == "checkin" else selection.idea(prefs, occ)
+        if occ.ritual == "checkin":
+            pick = selection.focus(prefs, occ, firstmonth.began(prefs, history))
+        else:
+            pick = date_ideas.idea(prefs, occ)
         if pick is not None:
             summary = f"{summary} · {pick.title}"
     # shared: calendars are synced and seen by others, so the support note that

@@ -117,6 +117,11 @@ class Library:
         return next((i for i in self.ideas if i.id == idea_id), None)
 
     @property
+    def path(self) -> tuple[Practice, ...]:
+        """The foundation path the first check-ins walk, in order (``path`` 1, 2, …)."""
+        return _path(self)
+
+    @property
     def topics(self) -> tuple[str, ...]:
         """Every topic tag a prompt or practice carries: what off_limits can rule out."""
         found = {t for p in self.practices for t in p.tags}
@@ -124,6 +129,11 @@ class Library:
         found |= {t for i in self.ideas for q in i.prompts for t in q.tags}
         found |= {t for s in self.repair for q in s.prompts for t in q.tags}
         return tuple(sorted(found))
+
+
+@functools.cache
+def _path(lib: Library) -> tuple[Practice, ...]:
+    return tuple(sorted((p for p in lib.practices if p.path), key=lambda p: p.path))
 
 
 def load(directory: Path | None = None) -> Library:

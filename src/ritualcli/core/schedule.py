@@ -243,13 +243,13 @@ def planned_dates(prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.da
 
     Cheap enough (~35 us for a season) to ask once per agenda of a long export.
     """
-    return [day for day, _ in _planned(prefs, ritual, frm, until)]
+    return [day for day, _ in planned_rules(prefs, ritual, frm, until)]
 
 
-def _planned(
+def planned_rules(
     prefs: Preferences, ritual: Ritual, frm: dt.date, until: dt.date
 ) -> list[tuple[dt.date, Ritual]]:
-    """Planned dates in [frm, until), each with the rule it follows."""
+    """Planned dates in [frm, until), each with the rule it follows (its time, its duration)."""
     anchor = series_anchor(prefs)
     out = []
     for rule, begins, ends in segments(prefs, ritual):
@@ -270,7 +270,7 @@ def clock_warnings(prefs: Preferences, frm: dt.date, until: dt.date) -> list[Clo
     zone = prefs.zone
     out: list[ClockWarning] = []
     for ritual in prefs.rituals:
-        planned = _planned(prefs, ritual, frm, until)
+        planned = planned_rules(prefs, ritual, frm, until)
         for day, rule in planned:
             issue = clock_issue(dt.datetime.combine(day, rule.time), zone)
             if issue:

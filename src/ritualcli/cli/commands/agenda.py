@@ -51,7 +51,7 @@ def agenda(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Print the Markdown agenda of a check-in or date night, or the repair agenda."""
+    """Print the agenda of a check-in or date night, or the repair agenda: Markdown, shown formatted at a terminal."""
     # The core (and jinja2, inside it) loads only when the command runs, not when
     # its options are built (`ritual agenda --help`, Tab completion).
     from ...core import agenda as agendas
@@ -79,9 +79,16 @@ def agenda(
 
 
 def emit(text: str, out: str | None, default_name: str, config: Path) -> None:
-    """Markdown to stdout, or atomically (0600) to a file or into a folder."""
+    """Markdown to stdout (rendered, at a terminal), or atomically (0600) to a file or into a folder."""
     from ...core import fsio
 
+    if out is None and output.is_terminal():
+        # Read by a person: headings, lists and emphasis instead of `\_\_ / 10` and `**…**`.
+        # Piped, redirected or with --out, it stays Markdown for scripts and editors.
+        from rich.markdown import Markdown
+
+        output.console().print(Markdown(output.clean(text)))
+        return
     if out is None or out == "-":
         output.out(text.removesuffix("\n"))
         return

@@ -40,15 +40,18 @@ def plan(
     config: ConfigOption = None,
 ) -> None:
     """Show the coming check-ins and date nights: dates, times, focus practice, date idea."""
-    from ...core import clock, schedule
+    from ...core import clock, firstmonth, schedule
 
     check_weeks(weeks)
-    prefs = session(ctx, config).load()
+    sess = session(ctx, config)
+    prefs = sess.load()
     start = date_value(from_, "--from") or clock.today(prefs.zone)
     until = start + dt.timedelta(weeks=weeks)
     occs = schedule.occurrences(prefs, start, until)
     warn(schedule.clock_change_warnings(prefs, start))
-    rows = [(o, row(prefs, o)) for o in occs]
+    # The history matters only to a couple without couple.start (when they began).
+    began = firstmonth.began(prefs, None if prefs.couple.start else sess.history(prefs))
+    rows = [(o, row(prefs, o, began)) for o in occs]
     if fmt is PlanFormat.json:
         import json
 
@@ -61,14 +64,14 @@ def plan(
         output.out(text(rows) if rows else f"nothing planned from {start} to {until}")
 
 
-def row(prefs: "Preferences", occ: "Occurrence") -> dict[str, Any]:
+def row(prefs: "Preferences", occ: "Occurrence", began: dt.date) -> dict[str, Any]:
     """One occurrence as plain data: the JSON contract of `ritual plan`."""
-    from ...core import selection
+    from ...core import date_ideas, selection
     from ...core.preferences import ritual_title
 
     ritual = prefs.ritual(occ.ritual)
-    focus = selection.focus(prefs, occ) if occ.ritual == "checkin" else None
-    idea = selection.idea(prefs, occ) if occ.ritual == "date-night" else None
+    focus = selection.focus(prefs, occ, began) if occ.ritual == "checkin" else None
+    idea = date_ideas.idea(prefs, occ) if occ.ritual == "date-night" else None
     return {
         "ritual": occ.ritual,
         "date": occ.date.isoformat(),

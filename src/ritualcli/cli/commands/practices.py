@@ -31,7 +31,7 @@ def practices(
         typer.Option("--format", "-f", help="text: to read; json: for scripts (every field and prompt)."),
     ] = PracticesFormat.text,
 ) -> None:
-    """List the practice library: each practice, why it helps, and the article it comes from."""
+    """List the practice library: each practice's kind and minutes, why it helps, and the idea and article it comes from."""
     from ...core import library
 
     lib = library.load()
@@ -60,6 +60,10 @@ def as_dict(p: Practice) -> dict[str, Any]:
     return {
         "id": p.id,
         "title": p.title,
+        "kind": p.kind,
+        "path": p.path or None,
+        "minutes": p.minutes,
+        "origin": p.origin,
         "why": p.why,
         "exercise": p.exercise,
         "sources": list(p.sources),
@@ -69,7 +73,11 @@ def as_dict(p: Practice) -> dict[str, Any]:
 
 
 def summary(p: Practice) -> str:
-    return f"{p.id}: {p.title}\n  {p.why}\n  from: {'; '.join(p.sources)}"
+    step = f", step {p.path} of the first month" if p.path else ""
+    return (
+        f"{p.id}: {p.title}\n  {p.kind}{step} · {p.minutes} min\n  {p.why}\n"
+        f"  the idea: {p.origin}\n  from: {'; '.join(p.sources)}"
+    )
 
 
 def detail(p: Practice) -> str:

@@ -108,12 +108,13 @@ class Calendar(NamedTuple):
 
 
 class Support(NamedTuple):
-    """When a check-in opens gently, and when to suggest outside support."""
+    """When a check-in opens gently, when to suggest outside support, and where to turn when it is not safe."""
 
     low_rating: int  # a rating at or below this counts as low
     gap: int  # this many points or more between the partners' ratings at one check-in
     low_streak: int  # this many recorded check-ins in a row with a low rating
     carried: int  # a commitment carried this many times: suggest making it smaller or letting it go
+    hotline: str  # the couple's own words for the safety note's hotline; "" = the one their zone picks
 
 
 class Sync(NamedTuple):

@@ -58,7 +58,7 @@ TABLES = {
     "conversation": "What the prompts may touch.",
     "skip": "Days off: no ritual is planned on these.",
     "calendar": "Exported calendars.",
-    "support": "When a check-in opens gently, and when to suggest support.",
+    "support": "When a check-in opens gently, when to suggest support, and where to turn when it is not safe.",
     "sync": "`ritual sync`: one CalDAV calendar both phones subscribe to. The password is never kept here.",
 }
 
@@ -119,6 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("support", "gap", checks.whole(1, 9, " points"), 4, "…as does a gap this wide between your ratings"),
     Setting("support", "low_streak", checks.whole(1, 52, " check-ins"), 3, "low ratings at this many check-ins in a row: suggest support"),
     Setting("support", "carried", checks.whole(1, 52, " check-ins"), 4, "a commitment carried this many check-ins: make it smaller, or let it go"),
+    Setting("support", "hotline", checks.text(300), "", "your own words for the safety note's hotline, instead of the one your time zone picks"),
     Setting("sync", "url", checks.calendar_url, "", "the calendar collection's URL, https://…/; empty: no sync"),
     Setting("sync", "username", checks.text(200), "", "your user name at that server; empty: no login"),
     Setting("sync", "password_command", checks.text(1000), "", 'prints the password, run without a shell, e.g. "pass show cloud/rituals"'),

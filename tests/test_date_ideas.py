@@ -1,0 +1,181 @@
+"""Date ideas that fit the evening: time of day, length, season, place, cost; a year without repeats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from ritualcli.core import agenda, date_ideas, library, preferences, schedule, zones
+from ritualcli.core.history import History
+from ritualcli.core.preferences import Preferences
+
+LIB = library.load()
+START = dt.date(2026, 11, 23)
+
+
+def prefs_from(extra: str = "", zone: str = "Europe/Berlin", start: dt.date = START) -> Preferences:
+    text = f'version = 1\n[couple]\npartners = ["Alex", "Sam"]\ntimezone = "{zone}"\nstart = {start}\n{extra}'
+    return preferences.parse_bytes(text.encode())
+
+
+def dates(prefs: Preferences, years: int = 3) -> list[schedule.Occurrence]:
+    return schedule.occurrences(prefs, START, START + dt.timedelta(days=365 * years), ["date-night"])
+
+
+def picks(prefs: Preferences, years: int = 3) -> list[tuple[schedule.Occurrence, library.Idea]]:
+    out = []
+    for occ in dates(prefs, years):
+        chosen = date_ideas.idea_fit(prefs, occ).idea
+        assert chosen is not None, occ.date
+        out.append((occ, chosen))
+    return out
+
+
+def a_year_later(day: dt.date) -> dt.date:
+    return (
+        day.replace(year=day.year + 1)
+        if (day.month, day.day) != (2, 29)
+        else day.replace(year=day.year + 1, day=28)
+    )
+
+
+# --------------------------------------------------------------------------- what fits
+
+
+def test_a_friday_evening_gets_evening_ideas_that_fit_its_length_and_season() -> None:
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\n')
+    for occ, idea in picks(prefs):
+        assert "evening" in idea.when and idea.minutes <= 150, (occ.date, idea.id)
+        season = zones.season("Europe/Berlin", occ.date)
+        assert season in idea.seasons, (occ.date, idea.id)
+    assert "sunrise-hike" not in {i.id for _, i in picks(prefs)}
+
+
+def test_a_saturday_morning_gets_morning_ideas() -> None:
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\nday = "saturday"\ntime = "09:00"\nduration = 240\n')
+    chosen = [i for _, i in picks(prefs, 1)]
+    assert all("morning" in i.when for i in chosen)
+    assert {"long-brunch", "market-breakfast"} & {i.id for i in chosen}
+
+
+def test_seasons_follow_the_couples_hemisphere() -> None:
+    north = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n', zone="Europe/London")
+    south = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n', zone="Australia/Sydney")
+    january = lambda prefs: [i for o, i in picks(prefs, 2) if o.date.month == 1]  # noqa: E731
+    assert all("winter" in i.seasons for i in january(north))
+    assert all("summer" in i.seasons for i in january(south))
+    assert "winter-lights" not in {i.id for i in january(south)}
+
+
+def test_ideas_fit_the_preferences() -> None:
+    prefs = prefs_from(
+        '[date_night]\ncadence = "weekly"\nbudget = 30\nsettings = ["home", "outdoors"]\n'
+        'interests = ["music", "nature"]\navoid = ["physical", "sports"]\n'
+    )
+    for _, idea in picks(prefs):
+        assert idea.setting in ("home", "outdoors") and idea.cost <= 30
+        assert not {"physical", "sports"} & idea.labels  # avoid also rules out an interest
+
+
+# --------------------------------------------------------------------------- no repeats, interests
+
+
+@pytest.mark.parametrize("cadence", ["weekly", "biweekly", "monthly"])
+def test_no_idea_comes_back_within_twelve_months_when_enough_fit(cadence: str) -> None:
+    prefs = prefs_from(f'[date_night]\ncadence = "{cadence}"\ninterests = ["cooking", "music"]\n')
+    last: dict[str, dt.date] = {}
+    for occ, idea in picks(prefs, 4):
+        if idea.id in last:
+            assert a_year_later(last[idea.id]) <= occ.date, (idea.id, last[idea.id], occ.date)
+        last[idea.id] = occ.date
+        assert date_ideas.idea_fit(prefs, occ).note is None
+
+
+def test_interests_come_up_more_often_than_their_share() -> None:
+    prefs = prefs_from('[date_night]\ncadence = "monthly"\ninterests = ["music"]\n')
+    chosen = [i for _, i in picks(prefs, 4)]
+    share = sum("music" in i.interests for i in chosen) / len(chosen)
+    pool = sum("music" in i.interests for i in LIB.ideas) / len(LIB.ideas)
+    assert share > 2 * pool
+
+
+def test_the_deal_is_the_same_whichever_date_is_asked_first() -> None:
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\n')
+    occs = dates(prefs)
+    late_first = date_ideas.idea_fit(prefs, occs[-1]).idea
+    date_ideas._deal.cache_clear()
+    in_order = [date_ideas.idea_fit(prefs, o).idea for o in occs]
+    assert in_order[-1] == late_first
+    assert len(set(in_order[:52])) == 52
+
+
+# --------------------------------------------------------------------------- when few or none fit
+
+
+def test_no_fitting_idea_says_which_filter_to_loosen() -> None:
+    prefs = prefs_from(
+        '[date_night]\nbudget = 0\nsettings = ["out"]\navoid = ["crowds", "reading", "volunteering"]\n'
+    )
+    fit = date_ideas.idea_fit(prefs, dates(prefs)[0])
+    assert fit.idea is None and fit.fitting == 0
+    assert fit.note is not None and "No date idea" in fit.note
+    assert re.search(r'add "(home|outdoors)" to date_night\.settings \(\d+ more would fit\)', fit.note)
+    assert date_ideas.idea(prefs, dates(prefs)[0]) is None
+
+
+def test_a_short_late_slot_is_told_to_start_earlier_or_last_longer() -> None:
+    prefs = prefs_from('[date_night]\ntime = "22:30"\nduration = 30\n')
+    fit = date_ideas.idea_fit(prefs, dates(prefs)[0])
+    assert fit.idea is None
+    assert fit.note is not None and "date_night.duration" in fit.note
+
+
+def test_few_fitting_ideas_are_named_honestly() -> None:
+    prefs = prefs_from('[date_night]\nbudget = 0\nsettings = ["out"]\n')
+    fit = date_ideas.idea_fit(prefs, dates(prefs)[3])
+    assert fit.idea is not None and fit.idea.cost == 0 and fit.idea.setting == "out"
+    assert fit.note is not None and f"Only {fit.fitting} date ideas fit this date night" in fit.note
+    assert "date_night.settings" in fit.note
+
+
+# --------------------------------------------------------------------------- the agenda
+
+
+def test_the_phones_note_allows_the_one_use_an_idea_needs() -> None:
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n')
+    seen = set()
+    for occ, idea in picks(prefs, 2):
+        md = agenda.render(prefs, occ, user_dir=None, history=History())
+        phones = md.split("## Phones away", 1)[1].split("\n## ", 1)[0]
+        seen.add(idea.needs_phone)
+        if idea.needs_phone:
+            assert "keep one out for that alone" in phones
+        else:
+            assert "Put both phones on silent and out of reach" in phones
+    assert seen == {True, False}
+
+
+def test_a_morning_date_is_today_not_tonight() -> None:
+    prefs = prefs_from('[date_night]\nday = "saturday"\ntime = "10:00"\nduration = 240\n')
+    md = agenda.render(prefs, dates(prefs)[0], user_dir=None, history=History())
+    assert "## Today: " in md and "Tonight" not in md and "tonight" not in md
+
+
+@pytest.mark.parametrize(
+    ("zone", "side"),
+    [
+        ("Europe/London", "north"),
+        ("America/New_York", "north"),
+        ("Australia/Sydney", "south"),
+        ("Australia/NSW", "south"),  # an old name, followed to the zone it links to
+        ("America/Argentina/Buenos_Aires", "south"),
+        ("Pacific/Auckland", "south"),
+        ("Asia/Singapore", None),  # the tropics: no season rules an idea out
+        ("EST5EDT", "north"),  # in no country: placed by its summer time
+        ("Etc/GMT+5", None),
+    ],
+)
+def test_the_hemisphere_of_a_zone(zone: str, side: str | None) -> None:
+    assert zones.hemisphere(zone) == side
