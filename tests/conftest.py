@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,17 +13,33 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import calendars
-from radicale_server import Radicale, running_radicale
-from ritualcli.cli.app import app
+HOME_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+
+
+def point_home_at(home: Path, setenv: Callable[[str, str], object]) -> None:
+    """HOME, XDG_CONFIG_HOME (preferences) and XDG_CACHE_HOME (the compiled library and
+    templates) inside ``home``."""
+    setenv("HOME", str(home))
+    setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    setenv("XDG_CACHE_HOME", str(home / ".cache"))
+
+
+# Before any test module is imported: several load the library at import time, and a
+# checkout's first load writes the compiled library into the cache folder.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="ritual-tests-home-"))
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
+point_home_at(_SESSION_HOME, os.environ.__setitem__)
+
+import calendars  # noqa: E402
+from radicale_server import Radicale, running_radicale  # noqa: E402
+from ritualcli.cli.app import app  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own empty home, config and cache folders."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # compiled library and templates
+    point_home_at(home, monkeypatch.setenv)
     for var in ("RITUAL_CONFIG", "RITUAL_TODAY", "SOURCE_DATE_EPOCH", "EDITOR", "VISUAL", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("RITUAL_LOCK_WAIT", "2")
