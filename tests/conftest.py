@@ -47,6 +47,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 Invoke = Callable[..., Result]
+WriteConfig = Callable[..., Path]
 
 
 @pytest.fixture

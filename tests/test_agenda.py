@@ -586,3 +586,7 @@ def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
     templating._environment.cache_clear()
     assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
     templating._environment.cache_clear()
+
+
+def test_export_markdown_refuses_dash(cli: Invoke, tmp_path: Path) -> None:
+    assert "weekly --stdout" in cli("export", "markdown", "--out", "-", code=2).stderr

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import COUPLE, Invoke
 from ritualcli.core import preferences
 from ritualcli.core.errors import FileProblemsError, WorkError
 
@@ -178,3 +179,41 @@ def test_a_fifo_at_the_preferences_path_is_refused_without_waiting(cli: Invoke, 
     r = cli("plan", "--config", str(fifo), code=1)
     assert f"cannot read preferences file {fifo}: it is a named pipe (FIFO), not a regular file" in r.stderr
     assert "--config" in r.stderr  # the hint: the path is what is wrong
+
+
+def test_bad_file_exit_2_all_problems_no_traceback(cli: Invoke, write_config: Callable[[str], Path]) -> None:
+    path = write_config('[couple]\npartners = ["A"]\n[checkin]\ntime = "25:00"\nfromat = "quick"\n')
+    r = cli("plan", code=2)
+    assert f"error: {path}: 3 problems" in r.stderr
+    assert "did you mean checkin.format?" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_syntax_error_line_column(cli: Invoke, write_config: Callable[[str], Path]) -> None:
+    path = write_config('[couple]\npartners = ["A", "B"\n')
+    r = cli("config", "validate", code=2)
+    assert f"{path}:3: TOML syntax: Unclosed array" in r.stderr
+    write_config('[couple]\npartners = ["A", "B"]\ntimezone = Europe/Berlin\n')
+    assert f"{path}:3:12: TOML syntax: Invalid value" in cli("config", "validate", code=2).stderr
+
+
+def test_directory_as_config_is_exit_1(cli: Invoke, tmp_path: Path) -> None:
+    r = cli("plan", "--config", str(tmp_path), code=1)
+    assert "is a directory" in r.stderr
+
+
+def test_unreadable_file_is_exit_1(
+    cli: Invoke, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root in CI, where chmod 0 does not stop reads: fake the OS's answer.
+    path = write_config(COUPLE)
+    real = os.open
+
+    def refuse(name: object, *args: object, **kwargs: object) -> int:
+        if Path(str(name)) == path:
+            raise PermissionError(13, "Permission denied")
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
+    r = cli("plan", code=1)
+    assert f"cannot read preferences file {path}: permission denied" in r.stderr

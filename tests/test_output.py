@@ -17,6 +17,7 @@ import pexpect
 import pytest
 
 from conftest import COUPLE, Invoke
+from ritualcli import __version__
 from ritualcli.core import fsio
 
 RITUAL = Path(sys.executable).with_name("ritual")
@@ -166,3 +167,31 @@ def test_a_rerun_that_changes_nothing_still_sweeps(
     monkeypatch.setenv("RITUAL_TODAY", "2026-11-16")  # before couple.start: nothing planned
     assert "nothing planned" in cli("weekly", "--out", str(quiet)).stdout
     assert not any(p.exists() for p in left)
+
+
+def test_version(cli: Invoke) -> None:
+    assert cli("--version").stdout.strip() == f"ritual {__version__}"
+
+
+def test_no_args_shows_help(cli: Invoke) -> None:
+    # bare `ritual` is a usage mistake: help on stderr, exit 2 (click's convention)
+    result = cli(code=2)
+    assert "Usage: ritual" in result.stderr and "plan" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan"],
+        ["init"],
+        ["config", "edit"],
+        ["config", "validate"],
+        ["export", "ics"],
+        ["agenda"],
+        ["weekly"],
+    ],
+)
+def test_every_command_explains_its_options(cli: Invoke, args: list[str]) -> None:
+    text = cli(*args, "--help").stdout
+    assert "--config" in text
+    assert "Usage: ritual" in text
