@@ -95,6 +95,14 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
     return write
 
 
+@pytest.fixture
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is Tuesday 2026-11-24, in COUPLE's first week: `agenda` and `plan` without a
+    date show the couple's first check-in (Sunday 29 November) and date night (Friday 4
+    December)."""
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
+
+
 # --------------------------------------------------------------------------- calendars
 
 

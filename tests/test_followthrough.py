@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import COUPLE
 from histories import SUNDAYS, held, prefs_with
 from ritualcli.core import history, schedule
 from ritualcli.core.history import CarryOver, Draft, History, Opening, Support
@@ -235,3 +236,81 @@ def test_the_support_note_says_why_and_in_what_order(support: Support, reasons: 
     assert "if you both want it, a couples therapist" in note
     assert "If either of you is afraid of the other, that comes first" in note
     assert "How To Create Emotional Safety In Your Relationship" in note  # where it comes from
+
+
+FOLLOWED = """\
+[[entry]]
+ritual = "checkin"
+date = 2026-11-29
+ratings = { Alex = 3, Sam = 8 }
+commitments = [
+    { id = "c-1", owner = "Sam", text = "plan the *trip* <now>" },
+    { id = "c-2", owner = "Alex", text = "walk after dinner" },
+]
+
+[[entry]]
+ritual = "checkin"
+date = 2026-12-06
+ratings = { Alex = 2, Sam = 8 }
+kept = ["c-2"]
+"""
+
+
+def follow_through(md: str) -> str:
+    return md.split("## Since last time", 1)[1].split("\n## ", 1)[0]
+
+
+def test_follow_through_renders_the_carry_over() -> None:
+    import datetime as dt
+
+    from ritualcli.core import agenda, preferences, schedule
+
+    prefs = preferences.parse_bytes((COUPLE + "[support]\nlow_streak = 2\ncarried = 2\n").encode())
+    occ = schedule.occurrence_on(prefs, "checkin", dt.date(2026, 12, 20))
+    assert occ is not None
+    hist = history.parse(FOLLOWED)
+    md = agenda.render(prefs, occ, user_dir=None, history=hist)
+    section = follow_through(md)
+    assert r"- Sam: plan the \*trip\* &lt;now&gt; (open for 2 check-ins now)" in section
+    # Carried to [support] carried check-ins: make it smaller or let it go, never a therapist.
+    assert "make it smaller, or let it go, with no blame" in section
+    assert "`ritual commitments let-go c-1`" in section
+    assert "therapist" not in section and "gentle note" not in section
+    assert "Kept since last time" in section and "- Alex: walk after dinner" in section
+    # 2026-12-13 was never recorded: the agenda says so instead of guessing its commitments.
+    assert "the check-in of 2026-12-13" in section and "ritual done checkin --date 2026-12-13" in section
+    assert "Nothing is carried over" not in section
+
+    # Low ratings open the agenda, before the appreciations, with support in the right order.
+    opening = md[md.index("## First, how you are") : md.index("## Appreciations")]
+    assert md.index("## First, how you are") < md.index("## Appreciations")
+    assert "Alex was the one who felt least safe to be open" in opening
+    assert "set the rest of this agenda aside" in opening
+    note = opening.split("> A gentle note", 1)[1]
+    assert "(a rating of 4 or less) at each of the last 2 check-ins." in note
+    trusted, own, couples = (
+        note.index(w) for w in ("someone you trust", "therapist of your own", "couples therapist")
+    )
+    assert trusted < own < couples and "if you both want it" in note
+    assert "afraid of the other" in note and "note on safety" in note
+    assert "Alex" not in note and "Sam" not in note  # the note never says who
+
+    # Where others see it (a calendar, a mail), commitments still carry over; the opening does not.
+    shared = agenda.render(prefs, occ, user_dir=None, history=hist, shared=True)
+    assert "plan the" in follow_through(shared)
+    assert "First, how you are" not in shared and "gentle note" not in shared and "least safe" not in shared
+
+
+def test_the_support_note_is_worded_by_its_template(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ritualcli.core import agenda, preferences, schedule
+
+    prefs = preferences.parse_bytes((COUPLE + "[support]\nlow_streak = 2\n").encode())
+    occ = schedule.occurrence_on(prefs, "checkin", dt.date(2026, 12, 13))
+    assert occ is not None
+    hist = history.parse(FOLLOWED)
+    mine = tmp_path / "templates"
+    mine.mkdir()
+    (mine / "_support.md.j2").write_text("Talk to someone ({{ support.low_streak }}).\n", encoding="utf-8")
+    assert "\n> Talk to someone (2).\n" in agenda.render(prefs, occ, user_dir=mine, history=hist)

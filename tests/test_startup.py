@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 # Runs the CLI in-process with argv[2:] and writes what it imported to argv[1].
 PROBE = """\
@@ -126,3 +128,13 @@ def test_plan_reads_the_library_compiled(tmp_path: Path) -> None:
     not parsed and checked again (~20 ms). tests/test_packaging.py shows the wheel's copy."""
     assert "ritualcli.core.library_check" in imported(tmp_path, "plan")  # the first run compiles it
     assert "ritualcli.core.library_check" not in imported(tmp_path, "plan")
+
+
+@given(st.text())
+def test_builtin_sha256_is_hashlibs(text: str) -> None:
+    """digest skips hashlib (OpenSSL, ~4 ms at start-up); the seeds must not change for it."""
+    import hashlib
+
+    from ritualcli.core.digest import sha256_hex
+
+    assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()

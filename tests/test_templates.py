@@ -1,4 +1,6 @@
-"""Templates of your own: Markdown autoescape, the sandbox's limits, and the bytecode cache.
+"""Templates: the couple's own (`ritual templates`, their own check-in format), Markdown
+autoescape, the sandbox and its limits, errors naming the template's file and line, and
+the compiled-template cache.
 
 Markdown is checked with an independent CommonMark parser (markdown-it, which rich
 ships with): user text may never turn into a heading, a link, an image, HTML or
@@ -10,19 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import Invoke
+from agendas import BOX, user_template
+from conftest import COUPLE, Invoke, WriteConfig
 from ritualcli.core import agenda, library, preferences, schedule, templating
 from ritualcli.core.history import History
 
-WriteConfig = Callable[..., Path]
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 
 NAMES = ("# Alex [x](https://e.x) <img src=x>", "*Sam* `c` _u_ ~~s~~ \\| ![i](y)")
+
+
 HOSTILE_COUPLE = f"""\
 version = 1
 [couple]
@@ -30,14 +37,11 @@ partners = ['{NAMES[0]}', '{NAMES[1]}']  # literal strings: no escapes in TOML
 timezone = "America/Sao_Paulo"
 start = 2026-11-23
 """
+
+
 # Markdown that user text must never produce.
 STRUCTURE = {"heading_open", "link_open", "image", "html_inline", "html_block", "em_open", "strong_open",
              "code_inline", "s_open", "bullet_list_open", "ordered_list_open", "blockquote_open"}  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
 
 
 @pytest.fixture(autouse=True)
@@ -63,6 +67,54 @@ def render_mine(cli: Invoke, write_config: WriteConfig, template: str, *, code: 
     path.write_text(template, encoding="utf-8")
     result = cli("agenda", "date-night", code=code)
     return result.stdout if code == 0 else result.stderr
+
+
+# --------------------------------------------------------------------------- templates of your own
+
+
+def test_templates_list_show_copy_and_override(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    listed = cli("templates", "list").stdout
+    for name in (
+        "checkin/weekly",
+        "checkin/state-of-the-union",
+        "checkin/quick",
+        "date-night",
+        "repair",
+        "_safety",
+    ):
+        assert re.search(rf"^{re.escape(name)} +built-in$", listed, re.M), name
+    shown = cli("templates", "show", "weekly").stdout
+    assert "timebox(" in shown and '{% include "_safety.md.j2" %}' in shown
+
+    copied = Path(cli("templates", "copy", "weekly").stdout.strip())
+    assert copied == config.parent / "templates" / "checkin" / "weekly.md.j2"
+    assert stat.S_IMODE(copied.stat().st_mode) == 0o600
+    copied.write_text(copied.read_text(encoding="utf-8").replace("## Appreciations", "## Thanks, out loud"))
+    assert re.search(
+        r"^checkin/weekly +yours, overrides the built-in one", cli("templates", "list").stdout, re.M
+    )
+    md = cli("agenda", "checkin").stdout
+    assert "## Thanks, out loud (4 min)" in md and "## Appreciations" not in md
+    assert "Thanks, out loud" in cli("templates", "show", "checkin/weekly").stdout
+    assert "Thanks, out loud" not in cli("templates", "show", "weekly", "--builtin").stdout
+
+    assert "--force" in cli("templates", "copy", "weekly", code=2).stderr
+    cli("templates", "copy", "weekly", "--force")
+    assert "## Appreciations (4 min)" in cli("agenda", "checkin").stdout
+    assert "did you mean" in cli("templates", "show", "weeky", code=2).stderr
+
+
+def test_a_users_own_checkin_format(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config(COUPLE + '[checkin]\nformat = "walk"\n')
+    user_template(
+        config,
+        "checkin/walk.md.j2",
+        '{% set box = timebox({"out": 1, "back": 1}) %}# Walk with {{ partners|map("md")|join(", ") }}\n'
+        "## Out ({{ box.out }} min)\n## Back ({{ box.back }} min)\n",
+    )
+    md = cli("agenda", "checkin").stdout
+    assert md.startswith("# Walk with Alex, Sam\n") and [int(b) for b in BOX.findall(md)] == [15, 15]
 
 
 # --------------------------------------------------------------------------- autoescape
@@ -147,7 +199,59 @@ def test_avoided_tags_reach_the_date_night_note_escaped() -> None:
     assert set(tokens(quote)) & STRUCTURE == {"blockquote_open"}
 
 
-# --------------------------------------------------------------------------- limits
+# --------------------------------------------------------------------------- the sandbox, its limits, its errors
+
+
+def test_sandbox_refuses_python_internals(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "checkin/weekly.md.j2", "# {{ when.long }}\n{{ ''.__class__.__mro__ }}\n")
+    err = cli("agenda", "checkin", code=2).stderr
+    assert f"{path}:2:" in err and "sandbox" in err
+    assert "Traceback" not in err and "object" not in cli("agenda", "checkin", code=2).stdout
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "when.__class__.__mro__",
+        "when._asdict()",
+        "focus.__class__",
+        "focus.prompts[0].__class__.__base__",
+        "carry.__class__.__init__.__globals__",
+        "carry.open.__class__",
+        "box.__class__.__mro__",
+        "box.__init__",
+        "timebox.__globals__",
+    ],
+)
+def test_the_sandbox_still_guards_the_fields_agendas_read(
+    cli: Invoke, write_config: WriteConfig, expr: str
+) -> None:
+    config = write_config()
+    path = user_template(
+        config,
+        "checkin/weekly.md.j2",
+        "{% set box = timebox({'a': 1}) %}{{ when.long }}\n{{ " + expr + " }}\n",
+    )
+    err = cli("agenda", "checkin", code=2).stderr
+    assert f"{path}:2:" in err and "sandbox" in err
+
+
+def test_broken_user_template_names_file_and_line(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "date-night.md.j2", "# ok\n\n{% for x in partners %}\n{{ x }}\n")
+    err = cli("agenda", "date-night", code=2).stderr
+    assert str(path) in err and re.search(rf"{re.escape(str(path))}:\d+: template syntax", err)
+    path.write_text("# ok\n\n{{ partner_names }}\n", encoding="utf-8")
+    err = cli("agenda", "date-night", code=2).stderr
+    assert f"{path}:3: 'partner_names' is undefined" in err
+
+
+def test_an_included_users_safety_note_is_the_file_blamed(cli: Invoke, write_config: WriteConfig) -> None:
+    config = write_config()
+    path = user_template(config, "_safety.md.j2", "---\n\n{{ hotline.number }}\n")
+    err = cli("agenda", "repair", code=2).stderr
+    assert f"{path}:3:" in err
 
 
 def test_a_render_that_runs_too_long_is_stopped_naming_the_line(
@@ -169,11 +273,44 @@ def test_the_time_limit_is_lifted_after_a_render(cli: Invoke, write_config: Writ
     assert signal.getsignal(signal.SIGALRM) == before
 
 
-# --------------------------------------------------------------------------- the bytecode cache
+# --------------------------------------------------------------------------- the compiled-template cache
 
 
 def cache_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".cache")] if folder.exists() else []
+
+
+def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+    import tempfile
+
+    from ritualcli.core import templating
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    templating._environment.cache_clear()
+    first = cli("agenda", "checkin", "--date", "2026-11-29").stdout
+    files = list((cache / "ritual" / "templates").iterdir())
+    assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    assert stat.S_IMODE((cache / "ritual").stat().st_mode) == 0o700
+
+    # A cache that cannot be created or written costs time, never the agenda.
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    templating._environment.cache_clear()
+    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
+    templating._environment.cache_clear()
+    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
+    templating._environment.cache_clear()
 
 
 def test_a_private_cache_is_used(
