@@ -103,6 +103,14 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
 
 
+@pytest.fixture
+def data(write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The couple's folder: COUPLE's preferences (check-ins on Sundays from 2026-11-23),
+    beside which ritual keeps the history. Today is Wednesday 2026-12-02."""
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-02")
+    return write_config(COUPLE).parent
+
+
 # --------------------------------------------------------------------------- calendars
 
 
