@@ -17,11 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from agendas import BOX, user_template
 from conftest import COUPLE, Invoke, WriteConfig
 from ritualcli.core import agenda, library, preferences, schedule, templating
+from ritualcli.core import text as usertext
 from ritualcli.core.history import History
 
 pytestmark = pytest.mark.usefixtures("pinned_today")
@@ -118,6 +121,27 @@ def test_a_users_own_checkin_format(cli: Invoke, write_config: WriteConfig) -> N
 
 
 # --------------------------------------------------------------------------- autoescape
+
+
+@settings(max_examples=150)
+@given(st.text())
+def test_markdown_escape_cannot_inject_structure(text: str) -> None:
+    escaped = usertext.escape(text)
+    assert "\n" not in escaped and "<" not in escaped and ">" not in escaped
+    # every markup character is escaped
+    for i, ch in enumerate(escaped):
+        if ch in "*_[]`|~":
+            assert i > 0 and escaped[i - 1] == "\\"
+    assert not escaped.lstrip().startswith(("#", "-", "+", "=")) or escaped.lstrip().startswith("\\")
+
+
+def test_markdown_escape_examples() -> None:
+    assert usertext.escape("# Sam\n- <b>x</b> [a](http://e)") == (
+        "\\# Sam - &lt;b&gt;x&lt;/b&gt; \\[a\\](http://e)"
+    )
+    assert usertext.escape("1. Zoë 💛") == "1\\. Zoë 💛"
+    # the visible escape from clean() is itself escaped, so Markdown shows "\\u202e"
+    assert usertext.escape("evil\u202etxt") == "evil\\\\u202etxt"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Invoke, WriteConfig
 from ritualcli.core import fsio
 from ritualcli.core.errors import WorkError
 
@@ -275,3 +276,36 @@ def test_temp_files_carry_the_name_the_sweep_looks_for(
     monkeypatch.setattr(os, "replace", lambda a, b: (seen.append(os.path.basename(a)), real(a, b))[1])
     fsio.write_bytes_atomic(tmp_path / "ritual.toml", b"x")
     assert len(seen) == 1 and re.fullmatch(fsio._TEMP_NAME, seen[0]), seen
+
+
+def stale_temp(folder: Path, name: str) -> Path:
+    """A temp file of ritual's, as a kill -9 mid-write leaves it, two hours old."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f".{name}.k1ll3d9x{fsio.TEMP_SUFFIX}"
+    path.write_text("half an agenda", encoding="utf-8")
+    old = time.time() - 2 * fsio.STALE_TEMP_SECONDS
+    os.utime(path, (old, old))
+    return path
+
+
+def test_a_rerun_that_changes_nothing_still_sweeps(
+    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-23")
+    config = write_config()
+    data = config.parent
+    out = tmp_path / "out"
+    cli("export", "ics", "--out", str(out / "rituals.ics"))
+    cli("weekly", "--out", str(out))
+    left = [stale_temp(out, "rituals.ics"), stale_temp(data, "history.toml"), stale_temp(out, "2026-W48.md")]
+    assert "unchanged" in cli("export", "ics", "--out", str(out / "rituals.ics")).stdout
+    assert not left[0].exists()
+    assert "unchanged" in cli("weekly", "--out", str(out)).stdout
+    assert not any(p.exists() for p in left)
+
+    # A week with nothing planned writes nothing at all, and still sweeps.
+    quiet = tmp_path / "quiet"
+    left = [stale_temp(quiet, "2027-W01.md"), stale_temp(data, "calendar-state.toml")]
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-16")  # before couple.start: nothing planned
+    assert "nothing planned" in cli("weekly", "--out", str(quiet)).stdout
+    assert not any(p.exists() for p in left)
