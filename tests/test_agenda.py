@@ -181,24 +181,6 @@ def test_time_boxes_keep_the_templates_own_proportions() -> None:
     assert list(agenda.timebox(weekly, 60).values()) == [8, 6, 14, 16, 6, 6, 4]
 
 
-def test_time_boxes_are_timeboxs_own_and_each_template_gets_its_own() -> None:
-    from ritualcli.core import agenda
-
-    boxes = agenda._boxes(30)
-    weights = {"appreciations": 4, "safety": 3, "practice": 7, "topic": 8}
-    first = boxes(weights)
-    assert first == agenda.timebox(weights, 30)
-    first["safety"] = 99  # a template may change its own boxes...
-    assert boxes(weights) == agenda.timebox(weights, 30)  # ...and no other agenda sees it
-    assert agenda._boxes(45)(weights) == agenda.timebox(weights, 45)
-    assert boxes({"a": 1, "b": 1}) == {"a": 15, "b": 15}
-    with pytest.raises(ValueError, match="positive numbers"):
-        boxes({"a": True, "b": 1})  # equal to the weights above, and still refused
-    with pytest.raises(ValueError, match="positive numbers"):
-        boxes({"a": [1]})  # unhashable: no shortcut, the same error
-    assert boxes({"a": 1.0, "b": 1}) == agenda.timebox({"a": 1.0, "b": 1}, 30)
-
-
 # --------------------------------------------------------------------------- the formats: each exercise in a box long enough for it
 
 

@@ -207,18 +207,6 @@ def test_a_commitment_carried_long_asks_to_make_it_smaller_not_for_therapy(
     assert carried(custom, data, checkin(custom, SUNDAYS[2])).open[0].long_open
 
 
-def test_carry_over_never_holds_a_note_or_a_rating(prefs: Preferences, data: Path) -> None:
-    history.record(
-        data, held(SUNDAYS[0], commitments=(("Alex", "walk"),), note="PRIVATE-NOTE", ratings=(("Sam", 2),))
-    )
-    history.record(
-        data, held(SUNDAYS[1], kept=("c-2026-11-29-1",), note="PRIVATE-NOTE-2", ratings=(("Sam", 7),))
-    )
-    carry = carried(prefs, data, checkin(prefs, SUNDAYS[2]))
-    assert carry.kept and "PRIVATE" not in repr(carry)
-    assert "=2" not in repr(carry) and "=7" not in repr(carry)
-
-
 # ------------------------------------------------------------------ in the agenda, and nowhere a note
 
 
@@ -294,3 +282,31 @@ def test_the_agenda_carries_commitments_over_and_says_what_it_cannot_know() -> N
     # Where others see it (a calendar, a mail), commitments still carry over.
     shared = agenda.render(prefs, occ, user_dir=None, history=hist, shared=True)
     assert "plan the" in follow_through(shared)
+
+
+def test_no_template_can_show_a_note_or_a_rating(tmp_path: Path) -> None:
+    """A template of the couple's own may print all a check-in's agenda is told about the
+    check-ins before it (``carry``): it reads the same whatever the notes were, and whatever
+    the ratings, as long as they open the agenda the same way (low, far apart, Alex first)."""
+    prefs = prefs_with()
+    mine = tmp_path / "templates"
+    (mine / "checkin").mkdir(parents=True)
+    (mine / "checkin" / "weekly.md.j2").write_text("{{ carry }}\n", encoding="utf-8")
+
+    def printed(alex: int, sam: int, note: str) -> str:
+        days = [
+            f'date = {SUNDAYS[0]}\ncommitments = [{{ id = "c-1", owner = "Alex", text = "walk" }}]',
+            f'date = {SUNDAYS[1]}\ncommitments = [{{ id = "c-2", owner = "Sam", text = "cook" }}]',
+            f'date = {SUNDAYS[2]}\nkept = ["c-1"]',
+        ]
+        text = "".join(
+            f'[[entry]]\nritual = "checkin"\n{day}\nratings = {{ Alex = {alex}, Sam = {sam} }}\n'
+            f'note = "{note} {i}"\n\n'
+            for i, day in enumerate(days)
+        )
+        return agenda.render(prefs, checkin(prefs, SUNDAYS[3]), user_dir=mine, history=history.parse(text))
+
+    shown = printed(2, 9, "PRIVATE-NOTE")
+    assert "walk" in shown and "cook" in shown and "support" in shown  # it is all printed
+    assert shown == printed(1, 8, "something else altogether")
+    assert "PRIVATE" not in shown

@@ -126,12 +126,13 @@ def test_interests_come_up_more_often_than_their_share() -> None:
 
 
 def test_the_deal_is_the_same_whichever_date_is_asked_first() -> None:
-    prefs = prefs_from('[date_night]\ncadence = "weekly"\n')
-    occs = dates(prefs)
-    late_first = date_ideas.idea_fit(prefs, occs[-1]).idea
-    date_ideas._deal.cache_clear()
-    in_order = [date_ideas.idea_fit(prefs, o).idea for o in occs]
-    assert in_order[-1] == late_first
+    # Two couples alike but for their calendar's name, so neither sees what was dealt for the other.
+    weekly = '[date_night]\ncadence = "weekly"\n[calendar]\nname = "{}"\n'
+    late, early = prefs_from(weekly.format("asked late first")), prefs_from(weekly.format("asked in order"))
+    occs = dates(late)
+    late_first = date_ideas.idea_fit(late, occs[-1]).idea
+    in_order = [date_ideas.idea_fit(early, o).idea for o in occs]
+    assert late_first is not None and in_order[-1] == late_first
     assert len(set(in_order[:52])) == 52
 
 

@@ -168,7 +168,7 @@ def test_dates_are_what_dateutil_expands_from_the_rrule_text(
     ritual = p.checkin
     frm = anchor + dt.timedelta(days=offset)
     until = frm + dt.timedelta(days=span)
-    ours = list(schedule._dates(ritual, anchor, frm, until))
+    ours = [o.date for o in schedule.occurrences(p, frm, until, ["checkin"])]
     # As the calendar says it: DTSTART is the series' first slot, the RRULE does the rest.
     dtstart = dt.datetime.combine(schedule.first_slot(ritual, anchor), dt.time())
     rule = rrulestr(schedule.rrule_text(ritual), dtstart=dtstart)

@@ -261,6 +261,25 @@ def test_the_sandbox_still_guards_the_fields_agendas_read(
     assert f"{path}:2:" in err and "sandbox" in err
 
 
+@pytest.mark.parametrize(
+    ("weights", "says"),
+    [
+        ('{"talk": true, "close": 1}', "weights must be positive numbers"),
+        ('{"talk": 0, "close": 1}', "weights must be positive numbers"),
+        ('{"talk": [1]}', "weights must be positive numbers"),
+        ("{}", "takes a mapping of segment names to weights"),
+    ],
+)
+def test_time_boxes_a_template_cannot_split_name_its_line(
+    cli: Invoke, write_config: WriteConfig, weights: str, says: str
+) -> None:
+    path = user_template(
+        write_config(), "checkin/weekly.md.j2", "# Ours\n{% set box = timebox(" + weights + ") %}\n"
+    )
+    err = cli("agenda", "checkin", code=2).stderr
+    assert f"{path}:2: ValueError: timebox() {says}" in err and "Traceback" not in err
+
+
 def test_broken_user_template_names_file_and_line(cli: Invoke, write_config: WriteConfig) -> None:
     config = write_config()
     path = user_template(config, "date-night.md.j2", "# ok\n\n{% for x in partners %}\n{{ x }}\n")
