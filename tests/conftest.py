@@ -13,15 +13,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-HOME_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
 
-
-def point_home_at(home: Path, setenv: Callable[[str, str], object]) -> None:
-    """HOME, XDG_CONFIG_HOME (preferences) and XDG_CACHE_HOME (the compiled library and
-    templates) inside ``home``."""
+def point_home_at(home: Path, setenv: Callable[[str, str], object], cache: Path | None = None) -> None:
+    """HOME and XDG_CONFIG_HOME (preferences) inside ``home``, XDG_CACHE_HOME (the compiled
+    library and templates) at ``cache``, else inside ``home`` too."""
     setenv("HOME", str(home))
     setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    setenv("XDG_CACHE_HOME", str(cache or home / ".cache"))
 
 
 # Before any test module is imported: several load the library at import time, and a
@@ -37,9 +35,12 @@ from ritualcli.cli.app import app  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test its own empty home, config and cache folders."""
+    """Each test its own empty home and config folder. The cache folder is the session's:
+    what ritual keeps there (the compiled library and templates) it can always rebuild,
+    and sharing it spares each test compiling them again, as a couple's own runs share
+    theirs. A test of the cache itself points XDG_CACHE_HOME at a folder of its own."""
     home = tmp_path_factory.mktemp("home")
-    point_home_at(home, monkeypatch.setenv)
+    point_home_at(home, monkeypatch.setenv, cache=_SESSION_HOME / ".cache")
     for var in ("RITUAL_CONFIG", "RITUAL_TODAY", "SOURCE_DATE_EPOCH", "EDITOR", "VISUAL", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("RITUAL_LOCK_WAIT", "2")

@@ -88,9 +88,10 @@ def test_builtin_sha256_is_hashlibs(text: str) -> None:
     assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def test_plan_reads_the_library_compiled(tmp_path: Path) -> None:
+def test_plan_reads_the_library_compiled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once compiled (here, a checkout: into the cache on the first run), the library is
     not parsed and checked again (~20 ms). tests/test_packaging.py shows the wheel's copy."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert "ritualcli.core.library_check" in imported(tmp_path, "plan")  # the first run compiles it
     assert "ritualcli.core.library_check" not in imported(tmp_path, "plan")
 

@@ -13,7 +13,8 @@ import datetime as dt
 import os
 import re
 import stat
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,6 @@ start = 2026-11-23
 # Markdown that user text must never produce.
 STRUCTURE = {"heading_open", "link_open", "image", "html_inline", "html_block", "em_open", "strong_open",
              "code_inline", "s_open", "bullet_list_open", "ordered_list_open", "blockquote_open"}  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def fresh_environment() -> Iterator[None]:
-    templating._environment.cache_clear()
-    yield
-    templating._environment.cache_clear()
 
 
 def tokens(markdown: str) -> list[str]:
@@ -323,53 +317,46 @@ def cache_files(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.endswith(".cache")] if folder.exists() else []
 
 
-def test_compiled_templates_are_cached_privately_and_never_fail_a_render(
-    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import stat
-    import tempfile
+def fresh_start(cache: Path, *args: str, before: str = "") -> str:
+    """`ritual ARGS` in a new interpreter, as every run is, with its cache folder at
+    ``cache``: what it printed. ``before``: Python to run first, in that interpreter."""
+    code = f"{before}\nimport sys\nfrom ritualcli.cli.app import main\nsys.argv[0] = 'ritual'\nmain()\n"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
-    from ritualcli.core import templating
 
+FULL_DISK = """\
+import tempfile
+def full_disk(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+tempfile.NamedTemporaryFile = full_disk
+"""
+
+
+def test_compiled_templates_are_cached_privately_and_never_fail_a_render(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
-    templating._environment.cache_clear()
-    first = cli("agenda", "checkin", "--date", "2026-11-29").stdout
-    files = list((cache / "ritual" / "templates").iterdir())
+    first = fresh_start(cache, "agenda", "checkin", "--date", "2026-11-29")
+    files = cache_files(cache / "ritual" / "templates")
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert stat.S_IMODE((cache / "ritual").stat().st_mode) == 0o700
-
     # A cache that cannot be created or written costs time, never the agenda.
     blocker = tmp_path / "blocked"
     blocker.write_text("a file where the cache folder would go")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    templating._environment.cache_clear()
-    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
-
-    def full_disk(*args: object, **kwargs: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
-    monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
-    templating._environment.cache_clear()
-    assert cli("agenda", "checkin", "--date", "2026-11-29").stdout == first
-    templating._environment.cache_clear()
-
-
-def test_a_private_cache_is_used(
-    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    write_config()
-    cli("agenda", "checkin")
-    assert cache_files(tmp_path / "cache" / "ritual" / "templates")
+    assert fresh_start(blocker, "agenda", "checkin", "--date", "2026-11-29") == first
+    full = tmp_path / "on-a-full-disk"
+    assert fresh_start(full, "agenda", "checkin", "--date", "2026-11-29", before=FULL_DISK) == first
+    assert not cache_files(full / "ritual" / "templates")
 
 
 @pytest.mark.parametrize(
     "how", ["world-writable", "group-writable", "another owner", "parent world-writable"]
 )
 def test_a_cache_folder_others_can_write_is_not_used(
-    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+    write_config: WriteConfig, tmp_path: Path, how: str
 ) -> None:
     folder = tmp_path / "shared" / "ritual" / "templates"
     folder.mkdir(parents=True, mode=0o700)
@@ -384,39 +371,31 @@ def test_a_cache_folder_others_can_write_is_not_used(
         if os.geteuid() != 0:
             pytest.skip("needs root to give the folder to another user")
         os.chown(folder, 54321, 54321)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "shared"))
     write_config()
-    md = cli("agenda", "checkin").stdout
-    assert md.startswith("# Check-in:")
+    assert fresh_start(tmp_path / "shared", "agenda", "checkin").startswith("# Check-in:")
     assert not cache_files(folder)
 
 
-def test_bytecode_planted_in_a_shared_cache_never_runs(
-    cli: Invoke, write_config: WriteConfig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Plant compiled code for the user's template (same key and checksum as jinja
-    would look for), then open the folder to others: ritual must compile afresh."""
+def test_bytecode_planted_in_a_shared_cache_never_runs(write_config: WriteConfig, tmp_path: Path) -> None:
+    """Replace the compiled code of the couple's template (jinja's checksum of its source
+    kept), then open the folder to others: ritual must compile afresh."""
+    from jinja2 import Environment, FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    config = write_config()
-    mine = config.parent / "templates" / "date-night.md.j2"
-    mine.parent.mkdir()
-    mine.write_text("safe: {{ partners|join(' & ') }}\n", encoding="utf-8")
-    assert cli("agenda", "date-night").stdout.startswith("safe: Alex & Sam")
+    mine = user_template(write_config(), "date-night.md.j2", "safe: {{ partners|join(' & ') }}\n")
+    cache = tmp_path / "cache"
+    assert fresh_start(cache, "agenda", "date-night").startswith("safe: Alex & Sam")
 
-    folder = tmp_path / "cache" / "ritual" / "templates"
+    folder = cache / "ritual" / "templates"
     (planted,) = cache_files(folder)
-    env = templating._environment(config.parent / "templates")
-    cache = env.bytecode_cache
-    assert cache is not None
-    source, filename, _ = env.loader.get_source(env, "date-night.md.j2")
-    bucket = Bucket(env, cache.get_cache_key("date-night.md.j2", filename), cache.get_source_checksum(source))
-    bucket.code = env.compile("PLANTED {{ 6 * 7 }}\n", "date-night.md.j2", filename)
+    jinja = Environment()
+    checksum = FileSystemBytecodeCache(str(tmp_path)).get_source_checksum(mine.read_text(encoding="utf-8"))
+    bucket = Bucket(jinja, "its key is the file's name", checksum)
+    bucket.code = jinja.compile("PLANTED {{ 6 * 7 }}\n", "date-night.md.j2", str(mine))
     planted.write_bytes(bucket.bytecode_to_string())
-    templating._environment.cache_clear()
-    assert cli("agenda", "date-night").stdout.startswith("PLANTED 42")  # the plant works while private
+    assert fresh_start(cache, "agenda", "date-night").startswith(
+        "PLANTED 42"
+    )  # the plant works while private
 
     os.chmod(folder, 0o777)
-    templating._environment.cache_clear()
-    assert cli("agenda", "date-night").stdout.startswith("safe: Alex & Sam")
+    assert fresh_start(cache, "agenda", "date-night").startswith("safe: Alex & Sam")
