@@ -15,7 +15,7 @@ import pytest
 
 from conftest import COUPLE, Invoke
 from ritualcli.core import library, preferences
-from ritualcli.core.errors import FileProblemsError, WorkError
+from ritualcli.core.errors import FileProblemsError
 
 
 def problems(text: str) -> list[str]:
@@ -86,11 +86,6 @@ def test_syntax_error_line_column(cli: Invoke, write_config: Callable[[str], Pat
     assert f"{path}:3: TOML syntax: Unclosed array" in r.stderr
     write_config('[couple]\npartners = ["A", "B"]\ntimezone = Europe/Berlin\n')
     assert f"{path}:3:12: TOML syntax: Invalid value" in cli("config", "validate", code=2).stderr
-
-
-def test_directory_instead_of_file(tmp_path: Path) -> None:
-    with pytest.raises(WorkError, match="is a directory"):
-        preferences.load(tmp_path)
 
 
 def test_directory_as_config_is_exit_1(cli: Invoke, tmp_path: Path) -> None:
