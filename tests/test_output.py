@@ -35,8 +35,9 @@ COLOUR = re.compile(r"\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])[;m]")
 
 
 def env(home: Path, **extra: str) -> dict[str, str]:
+    """A bare environment; the session's cache folder spares each run compiling the library."""
     base = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "RITUAL_TODAY": "2026-11-23"}
-    return base | extra
+    return base | {"XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]} | extra
 
 
 def run(home: Path, args: list[str], **kw: object) -> subprocess.CompletedProcess[bytes]:
