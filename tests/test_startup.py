@@ -16,6 +16,9 @@ are NamedTuples (an export loaded ~30 of them).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +72,15 @@ def test_commands_create_no_dataclass(tmp_path: Path, args: tuple[str, ...]) -> 
         f"`ritual {' '.join(args)}` loads {', '.join(result['dataclasses'])}: each frozen dataclass "
         "costs ~1.5 ms to create at import; use a NamedTuple"
     )
+
+
+def test_importing_vtimezone_does_not_import_icalendar() -> None:
+    # `ritual plan` imports the package on every run; icalendar is slow to load.
+    code = "import sys, ritualcli.core.vtimezone; sys.exit('icalendar' in sys.modules)"
+    src = str(Path(__file__).parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src}
+    result = subprocess.run([sys.executable, "-c", code], env=env, check=False)
+    assert result.returncode == 0
 
 
 def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
