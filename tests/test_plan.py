@@ -83,12 +83,16 @@ def test_plan_shows_the_focus_and_idea_the_agenda_has(cli: Invoke, write_config:
     assert {r["ritual"] for r in rows} == {"checkin", "date-night"} and rows[-1]["date"] > "2027"
 
 
-def test_without_a_start_the_first_recorded_checkin_begins_plan_and_agenda_alike(
-    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def begun_without_a_start(cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A couple with no couple.start, whose first check-in, on 29 November, is recorded."""
     write_config(COUPLE.replace("start = 2026-11-23\n", ""))
     monkeypatch.setenv("RITUAL_TODAY", "2026-11-30")
     cli("done", "checkin", "--date", "2026-11-29")
+
+
+@pytest.mark.usefixtures("begun_without_a_start")
+def test_without_a_start_the_first_recorded_checkin_begins_plan_and_agenda_alike(cli: Invoke) -> None:
     first = next(r for r in plan_and_agenda_agree(cli, 4) if r["ritual"] == "checkin")
     # Recorded on 29 November, so the first month goes on from there: 6 December is its second step.
     assert first["date"] == "2026-12-06" and first["focus"]["title"] == library.load().path[1].title
@@ -100,10 +104,6 @@ def test_without_a_start_the_first_recorded_checkin_begins_plan_and_agenda_alike
     "week behind the one plan shows",
     strict=True,
 )
-def test_without_a_start_plan_and_agenda_agree_in_the_next_year(
-    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_config(COUPLE.replace("start = 2026-11-23\n", ""))
-    monkeypatch.setenv("RITUAL_TODAY", "2026-11-30")
-    cli("done", "checkin", "--date", "2026-11-29")
+@pytest.mark.usefixtures("begun_without_a_start")
+def test_without_a_start_plan_and_agenda_agree_in_the_next_year(cli: Invoke) -> None:
     plan_and_agenda_agree(cli, 6)  # to 10 January 2027
