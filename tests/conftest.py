@@ -1,4 +1,6 @@
-"""Shared fixtures: no test touches the real home or config dir."""
+"""What every test shares: a home, config and cache folder of its own (never the real
+ones), `cli` to run a command, a couple's preferences (`write_config`, COUPLE) and their
+folder (`data`), a pinned clock, and the session's one CalDAV server."""
 
 from __future__ import annotations
 

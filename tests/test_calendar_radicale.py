@@ -21,17 +21,12 @@ import icalendar
 import pytest
 
 from calendar_servers import COUPLES, plan_rows, server_rows
+from calendars import TODAY
 from radicale_server import Radicale
 from ritualcli.core import calendar_file, preferences
 from ritualcli.core.history import History
 
-TODAY = "2026-11-20"
-
-
-@pytest.fixture(autouse=True)
-def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("RITUAL_TODAY", TODAY)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 def couple(zone: str, body: str) -> str:

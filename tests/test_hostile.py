@@ -36,7 +36,7 @@ RITUAL = Path(sys.executable).with_name("ritual")
 
 
 @pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+def today_is_the_couples_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RITUAL_TODAY", "2026-11-23")
 
 

@@ -264,7 +264,7 @@ def test_the_sandbox_still_guards_the_fields_agendas_read(
         ("{}", "takes a mapping of segment names to weights"),
     ],
 )
-def test_time_boxes_a_template_cannot_split_name_its_line(
+def test_weights_timebox_cannot_split_are_a_problem_naming_the_line(
     cli: Invoke, write_config: WriteConfig, weights: str, says: str
 ) -> None:
     path = user_template(
