@@ -127,6 +127,17 @@ def test_no_focus_repeats_a_section_every_checkin_already_has(lib: library.Libra
     assert "last time's commitments" not in follow.exercise
 
 
+def test_an_exercise_about_a_friction_between_you_is_tagged_conflict(lib: library.Library) -> None:
+    """A couple whose off_limits name conflict never gets asked to pick a friction, an
+    irritation or something the other did that bothered them, whatever its prompts say."""
+    about_friction = re.compile(
+        r"friction|irritation|bothered|after a disagreement|when a conversation feels threat"
+    )
+    untagged = [p.id for p in lib.practices if about_friction.search(p.exercise) and "conflict" not in p.tags]
+    assert untagged == []
+    assert {p.id for p in lib.practices if about_friction.search(p.exercise)} >= {"two-sides", "i-statements"}
+
+
 def test_the_repair_deck_stays_on_the_incident_in_order(lib: library.Library) -> None:
     stages = [s.stage for s in lib.repair]
     assert stages[0] == "pause" and stages == sorted(stages, key=list(vocabulary.REPAIR_STAGES).index)
