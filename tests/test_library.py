@@ -176,6 +176,8 @@ def test_idea_library_is_big_enough_and_well_tagged(lib: library.Library) -> Non
         # Prompts deepen in order: light first, never shallower than the one before, deep last.
         levels = [q.level for q in i.prompts]
         assert len(levels) >= 3 and levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2, i.id
+        # A date turns the two of you towards each other: no grievance to open mid-evening.
+        assert not [q.text for q in i.prompts if "conflict" in q.tags], i.id
 
 
 def test_every_slot_of_the_year_has_plenty_of_ideas(lib: library.Library) -> None:
