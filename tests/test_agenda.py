@@ -232,6 +232,23 @@ def test_follow_through_renders_the_carry_over() -> None:
     assert "First, how you are" not in shared and "gentle note" not in shared and "least safe" not in shared
 
 
+def test_a_first_low_rating_already_says_where_to_turn_when_less_safe_means_afraid() -> None:
+    """Before any streak, the opening asks the one who felt least safe what would help, in
+    front of the other; if that is fear, the agenda must not be the way through it."""
+    import datetime as dt
+
+    from ritualcli.core import agenda, preferences, schedule
+
+    prefs = preferences.parse_bytes(COUPLE.encode())
+    occ = schedule.occurrence_on(prefs, "checkin", dt.date(2026, 12, 20))
+    assert occ is not None
+    md = agenda.render(prefs, occ, user_dir=None, history=history.parse(FOLLOWED))
+    opening = md[md.index("## First, how you are") : md.index("## Appreciations")]
+    assert "gentle note" not in opening  # no streak yet
+    assert "being afraid" in opening and "the note on safety at the end says" in opening
+    assert "abuse, physical or emotional" in md[md.index("A note on safety") :]
+
+
 def test_the_support_note_is_worded_by_its_template(tmp_path: Path) -> None:
     import datetime as dt
 

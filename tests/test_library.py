@@ -127,6 +127,17 @@ def test_no_focus_repeats_a_section_every_checkin_already_has(lib: library.Libra
     assert "last time's commitments" not in follow.exercise
 
 
+def test_an_exercise_about_a_friction_between_you_is_tagged_conflict(lib: library.Library) -> None:
+    """A couple whose off_limits name conflict never gets asked to pick a friction, an
+    irritation or something the other did that bothered them, whatever its prompts say."""
+    about_friction = re.compile(
+        r"friction|irritation|bothered|after a disagreement|when a conversation feels threat"
+    )
+    untagged = [p.id for p in lib.practices if about_friction.search(p.exercise) and "conflict" not in p.tags]
+    assert untagged == []
+    assert {p.id for p in lib.practices if about_friction.search(p.exercise)} >= {"two-sides", "i-statements"}
+
+
 def test_the_repair_deck_stays_on_the_incident_in_order(lib: library.Library) -> None:
     stages = [s.stage for s in lib.repair]
     assert stages[0] == "pause" and stages == sorted(stages, key=list(vocabulary.REPAIR_STAGES).index)
@@ -165,6 +176,8 @@ def test_idea_library_is_big_enough_and_well_tagged(lib: library.Library) -> Non
         # Prompts deepen in order: light first, never shallower than the one before, deep last.
         levels = [q.level for q in i.prompts]
         assert len(levels) >= 3 and levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2, i.id
+        # A date turns the two of you towards each other: no grievance to open mid-evening.
+        assert not [q.text for q in i.prompts if "conflict" in q.tags], i.id
 
 
 def test_every_slot_of_the_year_has_plenty_of_ideas(lib: library.Library) -> None:
@@ -276,7 +289,9 @@ def test_the_seed_fingerprints_are_those_of_the_articles() -> None:
     if not SEEDS.is_dir():
         assert len(SEED_RUNS.read_text().split()) > 3000  # the fixture stands in for them
         return
-    made = sorted({_run_key(r) for seed in SEEDS.glob("*.txt") for r in _runs(seed.read_text(encoding="utf-8"))})
+    made = sorted(
+        {_run_key(r) for seed in SEEDS.glob("*.txt") for r in _runs(seed.read_text(encoding="utf-8"))}
+    )
     if os.environ.get("RITUAL_REGEN_SEEDS"):
         SEED_RUNS.write_text("\n".join(made) + "\n")
     assert SEED_RUNS.read_text().split() == made
