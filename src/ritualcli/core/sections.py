@@ -4,7 +4,8 @@ Split from the rendered agenda itself, not from the data behind it: so the
 sections are exactly what `ritual agenda` prints, a couple's own templates
 included, and a template needs no markers. Each ``## `` heading starts a section
 (its time box from a trailing "(N min)" or "(about N min)"); the text before the
-first one is the agenda's opening, under its ``# `` title; a horizontal rule
+first one is the agenda's opening ("Before you start"; the ``# `` title is the
+agenda's own); a horizontal rule
 (``---``) starts an untitled section (the note on safety). What the guide does
 in a section it reads from the text, and a section it recognises nothing in is
 still shown, as it is:
@@ -14,8 +15,9 @@ still shown, as it is:
 - commitments: list lines "NAME:" with nothing after (left out too);
 - follow-through: an open commitment's text (as ``looks.open`` gives them);
 - topics: a queued topic's text or id;
-- the date-night deck: the deck's first prompt; the listed prompts are left out
-  (the guide deals them one at a time).
+- the date-night deck: the first section listing a prompt of the deck, or a
+  numbered question; those list items are left out (the guide deals them one at
+  a time, first the ones listed, then the rest of the deck).
 
 A line that is only a `ritual done …` command is left out, with the sentence
 that leads into it ("Afterwards, record it:"): the guide records for you.
@@ -23,6 +25,7 @@ that leads into it ("Afterwards, record it:"): the guide records for you.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import NamedTuple
 
@@ -34,6 +37,8 @@ TOPICS = "topics"
 COMMITMENTS = "commitments"
 # In the order `ritual done` asks them.
 ASKS = (RATINGS, FOLLOW_THROUGH, TOPICS, COMMITMENTS)
+# The title of the text before the first section heading.
+OPENING = "Before you start"
 
 _HEADING = re.compile(r"^(#{1,2})\s+(.*?)\s*#*\s*$")
 _BOX = re.compile(r"\s*\((?:about\s+)?(\d{1,3})\s*min\)\s*$")
@@ -46,6 +51,7 @@ _RECORD_LINE = re.compile(r"^\s*`ritual done\b[^`]*`\s*$")
 _LEAD_IN = re.compile(r"(?:^|(?<=[.!?]) )[^.!?]*:\s*$")
 _TITLE_NOTE = re.compile(r"^\*(?P<title>[^*]+?)\.?\*")
 _UNESCAPE = re.compile(r"\\(.)")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s")
 
 
 class Turn(NamedTuple):
@@ -59,7 +65,11 @@ class Section(NamedTuple):
     body: str  # Markdown, less what the guide asks or deals itself
     turns: tuple[Turn, ...] = ()  # who speaks, turn by turn
     asks: tuple[str, ...] = ()  # ASKS found here, in ASKS order
-    deals: bool = False  # the date-night deck is dealt here
+    cards: tuple[str, ...] = ()  # the questions it lists, as plain text, when it deals them (a date night)
+
+    @property
+    def deals(self) -> bool:
+        return bool(self.cards)
 
 
 class Looks(NamedTuple):
@@ -68,7 +78,7 @@ class Looks(NamedTuple):
     partners: tuple[str, ...]
     open: tuple[str, ...] = ()  # the text of each open commitment the couple is asked about
     topics: tuple[str, ...] = ()  # the text and id of each queued topic
-    cards: tuple[str, ...] = ()  # the date-night deck, in order
+    cards: tuple[str, ...] = ()  # the date-night deck, in order (none: nothing is dealt)
 
 
 def split(markdown: str, looks: Looks) -> tuple[str, tuple[Section, ...]]:
@@ -88,15 +98,27 @@ def split(markdown: str, looks: Looks) -> tuple[str, tuple[Section, ...]]:
             chunks.append(("", []))
         else:
             chunks[-1][1].append(line)
+    # A date night deals its questions one at a time, in the first section that lists some.
+    dealer = next((i for i, (_, lines) in enumerate(chunks) if looks.cards and _questions(lines, looks)), -1)
     sections = []
-    for i, (heading, lines) in enumerate(chunks):
-        section = _section(heading or (title if i == 0 else ""), lines, looks)
-        if section.body or section.asks or i > 0 and heading:
+    for i, (head, lines) in enumerate(chunks):
+        section = _section(head or (OPENING if i == 0 else ""), lines, looks, deals=i == dealer)
+        if section.body or section.asks or (i > 0 and head):
             sections.append(section)
     return title, tuple(sections)
 
 
-def _section(heading: str, lines: list[str], looks: Looks) -> Section:
+def _questions(lines: list[str], looks: Looks) -> list[str]:
+    """The list items of ``lines`` a date night deals: a card of its deck, or a numbered question."""
+    cards = {escape(c) for c in looks.cards}
+    return [
+        item
+        for line in lines
+        if (item := _list_item(line)) and (item in cards or (_NUMBERED.match(line) and item.endswith("?")))
+    ]
+
+
+def _section(heading: str, lines: list[str], looks: Looks, *, deals: bool) -> Section:
     box = _BOX.search(heading)
     minutes = int(box.group(1)) if box else None
     heading = heading[: box.start()] if box else heading
@@ -111,14 +133,13 @@ def _section(heading: str, lines: list[str], looks: Looks) -> Section:
         asks.append(TOPICS)
     if any((m := _BLANK_FOR.match(line)) and m.group("name") in names for line in lines):
         asks.append(COMMITMENTS)
-    deals = bool(looks.cards) and escape(looks.cards[0]) in text
-    cards = {escape(c) for c in looks.cards} if deals else set()
+    dealt = _questions(lines, looks) if deals else []
     turns = []
     kept: list[str] = []
     for line in lines:
         if _RATING.match(line) or ((m := _BLANK_FOR.match(line)) and m.group("name") in names):
             continue
-        if cards and _list_item(line) in cards:
+        if dealt and _list_item(line) in dealt:
             continue
         if _RECORD_LINE.match(line):
             if kept:
@@ -127,10 +148,11 @@ def _section(heading: str, lines: list[str], looks: Looks) -> Section:
         if turn := _TURN.match(line):
             turns.append(Turn(_name(turn.group("speaker"), names), _name(turn.group("listener"), names)))
         kept.append(line)
-    if not heading and kept:
-        note = _TITLE_NOTE.match(kept[0].strip()) if kept[0].strip() else None
-        heading = note.group("title") if note else ""
-    return Section(heading.strip(), minutes, _tidy(kept), tuple(turns), tuple(asks), deals)
+    first = next((line.strip() for line in kept if line.strip()), "")
+    if not heading and (note := _TITLE_NOTE.match(first)):
+        heading = note.group("title")
+    cards = tuple(html.unescape(_UNESCAPE.sub(r"\1", item)) for item in dealt)
+    return Section(heading.strip(), minutes, _tidy(kept), tuple(turns), tuple(asks), cards)
 
 
 def _list_item(line: str) -> str:
