@@ -25,6 +25,7 @@ from .options import ConfigOption, check_arguments
 # order `ritual --help` lists them: most used first.
 COMMANDS = {
     "plan": ("plan", "plan"),
+    "start": ("start", "start"),
     "agenda": ("agenda", "agenda"),
     "export": ("export", "app"),
     "weekly": ("weekly", "weekly"),

@@ -171,8 +171,12 @@ def _ask(prefs: Preferences, hist: History, given: Draft) -> Draft:
 # --------------------------------------------------------------------------- reporting
 
 
-def report(change: Change, *, asked: bool) -> None:
-    """What a recording saved, one line each (`ritual start` says it the same way)."""
+def report(change: Change, *, asked: bool, name_ratings: bool = False) -> None:
+    """What a recording saved, one line each (`ritual start` says it the same way).
+
+    ``asked``: the ratings were typed at the terminal and shown once all were in,
+    so their numbers are not shown again (``name_ratings``: whose were saved is).
+    """
     from ...core.history import SHARED
     from ...core.preferences import ritual_noun
 
@@ -183,7 +187,9 @@ def report(change: Change, *, asked: bool) -> None:
         return
     extra = " (unplanned)" if e.unplanned and change.new else ""
     output.out(f"Recorded {what}{extra} as held." if change.new else f"Added to {what}.")
-    if change.ratings and not asked:  # asked: they were shown once all were in
+    if change.ratings and asked and name_ratings:  # the numbers were shown once all were in
+        output.out(f"  ratings: saved for {' and '.join(n for n, _, _ in change.ratings)}")
+    elif change.ratings and not asked:  # asked: they were shown once all were in
         output.out(
             "  ratings: "
             + ", ".join(

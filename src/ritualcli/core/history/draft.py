@@ -151,7 +151,9 @@ class Questions(NamedTuple):
     topics: tuple[Topic, ...]  # queued topics, for a check-in: which did you talk about?
 
 
-def questions(prefs: Preferences, hist: History, ritual: str, day: dt.date, by: str | None = None) -> Questions:
+def questions(
+    prefs: Preferences, hist: History, ritual: str, day: dt.date, by: str | None = None
+) -> Questions:
     """What to ask about the ``ritual`` of ``day``: everyone's questions, or with ``by`` that partner's."""
     from .followthrough import fold
 
