@@ -45,7 +45,7 @@ class Plain:
         self._shown = None  # after the questions, show where we are again
 
     def read(self, g: Guide) -> list[str]:
-        """One line typed: its first character, or "\\n" for an empty line."""
+        """One line typed: the key it names, "\\n" for an empty line."""
         stdin = sys.stdin
         output.stdout().write(PROMPT)
         output.stdout().flush()
@@ -60,7 +60,8 @@ class Plain:
         if not line:
             raise EOFError
         typed = line.strip().lower()
-        return [typed[:1] if typed else "\n"]
+        # One key a line; anything longer ("next") is no key: the keys are shown again.
+        return [typed if len(typed) == 1 else "\n" if not typed else "?"]
 
     def _until_cue(self, g: Guide) -> float | None:
         """Seconds until the time box runs out, if that is still to come (and the clock is real)."""

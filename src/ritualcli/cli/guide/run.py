@@ -77,6 +77,7 @@ def run(g: Guide, view: View, prefs: Preferences) -> Outcome:
 
 def _loop(g: Guide, view: View, prefs: Preferences) -> Outcome:
     while True:
+        g.tick()
         view.draw(g)
         for key in view.read(g):
             move = MOVES.get(key)

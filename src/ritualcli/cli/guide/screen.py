@@ -40,7 +40,6 @@ class Screen:
         self.keys = Keys(sys.stdin.fileno())
         self.break_note = break_note
         self.day = day
-        self._scrolls = False
 
     def __enter__(self) -> Screen:
         self.keys.__enter__()
@@ -71,19 +70,21 @@ class Screen:
 
     def draw(self, g: Guide) -> None:
         width, height = self.console.size
-        options = self.console.options.update(width=width, height=None)
         top = self._render([self._header(g)], width)
-        bottom = self._render(self._footer(g, width), width)
         body = self._render([self._body(g)], width)
-        room = max(0, height - len(top) - len(bottom))
-        self._scrolls = len(body) > room
+        bottom = self._render(self._footer(g, width, scrolls=False), width)
+        scrolls = len(body) > height - len(top) - len(bottom)
+        if scrolls:  # the help line names the arrows; a line below the text says where
+            bottom = self._render(self._footer(g, width, scrolls=True), width)
+        room = max(0, height - len(top) - len(bottom) - scrolls)
         g.scroll = min(g.scroll, max(0, len(body) - room))
         shown = body[g.scroll : g.scroll + room]
-        if self._scrolls and room:
-            more = Text(" ↑↓ more", style="dim")
-            shown[-1] = self.console.render_lines(more, options, pad=True)[0]
-        blank = [Segment(" " * width)]
-        lines = (top + shown + [blank] * (room - len(shown)) + bottom)[:height]
+        shown += [[Segment(" " * width)]] * (room - len(shown))
+        if scrolls:
+            above, below = g.scroll > 0, g.scroll + room < len(body)
+            where = "↑↓ more" if above and below else "↓ more below" if below else "↑ more above"
+            shown += self._render([Text(f" {where}", style="dim")], width)
+        lines = (top + shown + bottom)[:height]
         with self.console:  # one write: the frame replaces the last in one go
             self.console.control(Control.home())
             for i, line in enumerate(lines):
@@ -113,7 +114,7 @@ class Screen:
         text = s.body if s else words.closing(g, self.day)
         return Markdown(output.clean(text)) if text else Text("")
 
-    def _footer(self, g: Guide, width: int) -> list[RenderableType]:
+    def _footer(self, g: Guide, width: int, *, scrolls: bool) -> list[RenderableType]:
         parts: list[RenderableType] = [Text("")]
         if g.break_began is None:  # during a break, the break is all there is to see
             if g.prompt is not None:
@@ -126,7 +127,7 @@ class Screen:
         parts.append(self._bar(g, width))
         parts.append(Text(words.total(g), style="dim"))
         help_line = Text()
-        for i, (key, what) in enumerate(words.keys(g, scrolls=self._scrolls)):
+        for i, (key, what) in enumerate(words.keys(g, scrolls=scrolls)):
             help_line.append(" · " if i else "", style="dim")
             help_line.append(key, style="bold")
             help_line.append(f": {what}", style="dim")
@@ -139,7 +140,7 @@ class Screen:
             from ...core.agenda import BREAK_MINUTES
 
             total, left = BREAK_MINUTES * 60.0, breaking
-            label = words.BREAK_OVER if left <= 0 else f"Break: {words.clock(left)} left"
+            label = words.BREAK_OVER if left <= 0 else f"Break: {words.clock(left, left=True)} left"
         elif g.paused:
             return Text(words.PAUSED, style=SOFT)
         elif g.box is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ...core import sections
 from ...core.history import SHARED
 from ...core.preferences import ritual_noun
@@ -19,9 +21,10 @@ ANSWER = {
 }
 
 
-def clock(seconds: float) -> str:
-    """m:ss, or h:mm:ss from an hour (whole seconds, rounded down; a negative time as its size)."""
-    whole = int(abs(seconds))
+def clock(seconds: float, *, left: bool = False) -> str:
+    """m:ss, or h:mm:ss from an hour; a negative time as its size. Time spent is rounded
+    down, time ``left`` up, as a countdown shows it: 0:00 left is when time is up."""
+    whole = math.ceil(abs(seconds)) if left and seconds > 0 else int(abs(seconds))
     hours, rest = divmod(whole, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
@@ -49,7 +52,7 @@ def total(g: Guide) -> str:
     if not planned:
         return f"{clock(g.elapsed)} so far"
     if g.left >= 0:
-        return f"{clock(g.elapsed)} so far · {clock(g.left)} left of {planned} min"
+        return f"{clock(g.elapsed)} so far · {clock(g.left, left=True)} left of {planned} min"
     return f"{clock(g.elapsed)} so far · {clock(g.left)} past your {planned} min"
 
 
@@ -57,7 +60,7 @@ def box_left(g: Guide) -> str:
     left = g.box_left
     if left is None:
         return ""
-    return TIME_UP if left <= 0 else f"{clock(left)} left of {g.section and g.section.minutes} min"
+    return TIME_UP if left <= 0 else f"{clock(left, left=True)} left of {g.section and g.section.minutes} min"
 
 
 def turn(g: Guide) -> str:
