@@ -101,7 +101,7 @@ app = typer.Typer(
     rich_markup_mode=_MARKUP,
     name="ritual",
     help="Plan your relationship rituals: a weekly check-in and a regular date night.\n\n"
-    "Start with `ritual init`, then `ritual plan`.",
+    "Start with `ritual init`, then `ritual plan`; sit down together with `ritual start`.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=True,

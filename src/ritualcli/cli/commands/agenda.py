@@ -26,6 +26,18 @@ class AgendaKind(StrEnum):
     repair = "repair"
 
 
+# Which occurrence: the same choice for `ritual agenda` and `ritual start` (``chosen``).
+OccurrenceDate = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        "-d",
+        help="The occurrence on this day, YYYY-MM-DD (default: today's, else the next one).",
+        show_default=False,
+    ),
+]
+
+
 def agenda(
     ctx: typer.Context,
     kind: Annotated[
@@ -36,15 +48,7 @@ def agenda(
             show_default=False,
         ),
     ],
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="The occurrence on this day, YYYY-MM-DD (default: the next one from today).",
-            show_default=False,
-        ),
-    ] = None,
+    date: OccurrenceDate = None,
     out: Annotated[
         str | None,
         typer.Option(

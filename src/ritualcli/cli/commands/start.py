@@ -22,7 +22,7 @@ from ...core.errors import UsageError
 from .. import output
 from ..options import ConfigOption, date_value
 from . import changed, session
-from .agenda import AgendaKind, chosen
+from .agenda import AgendaKind, OccurrenceDate, chosen
 
 if TYPE_CHECKING:
     from ...core.history import Draft
@@ -42,15 +42,7 @@ def start(
             show_default=False,
         ),
     ] = AgendaKind.checkin,
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="The occurrence on this day, YYYY-MM-DD (default: today's, else the next one).",
-            show_default=False,
-        ),
-    ] = None,
+    date: OccurrenceDate = None,
     config: ConfigOption = None,
 ) -> None:
     """Run a check-in (or a date night, or a repair) at the terminal, section by section, and record it.

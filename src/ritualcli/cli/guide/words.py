@@ -114,10 +114,10 @@ def closing(g: Guide, day: str) -> str:
             f"That's the whole {noun}. Nothing is recorded for a repair: it stays between the two "
             "of you.\n\nEnter ends it."
         )
-    left = [ANSWER[a] for a in g.walk.wrap_up] + ["a private note (Enter skips it)"]
+    left = [ANSWER[a] for a in g.walk.wrap_up] + ["a private note, if you want one"]
     return (
         f"That's the whole agenda. Thank you for making the time.\n\n"
-        f"Enter asks {', then '.join(left)}, and records the {noun} of {day} as held, "
+        f"Enter asks for {', then '.join(left)}, and records the {noun} of {day} as held, "
         "as `ritual done` would. `ritual undo` takes it back."
     )
 
