@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import sys
 from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
@@ -51,7 +50,7 @@ def start(
     20-minute break), q leaves, n draws another question (date night). Nothing is
     recorded before the end unless you say so; `ritual undo` takes it back.
     """
-    if not (output.stdin_is_terminal() and sys.stdout.isatty()):
+    if not (output.stdin_is_terminal() and output.stdout().isatty()):
         noun = "date-night" if kind is AgendaKind.date_night else "checkin"
         raise UsageError(
             "`ritual start` runs the ritual with the two of you at a terminal, and this is not one",
