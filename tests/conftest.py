@@ -21,7 +21,15 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # compiled library and templates
-    for var in ("RITUAL_CONFIG", "RITUAL_TODAY", "SOURCE_DATE_EPOCH", "EDITOR", "VISUAL", "NO_COLOR"):
+    for var in (
+        "RITUAL_CONFIG",
+        "RITUAL_TODAY",
+        "RITUAL_NOW",
+        "SOURCE_DATE_EPOCH",
+        "EDITOR",
+        "VISUAL",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("RITUAL_LOCK_WAIT", "2")
     return home

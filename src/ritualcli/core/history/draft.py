@@ -11,12 +11,13 @@ command can say which of its flags was wrong.
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from .. import filecheck
 from ..errors import InputError, Remedy
 from ..occurrence_finder import Absence, Look, find
 from ..preferences import Preferences, name_key, ritual_noun
-from .records import SHARED
+from .records import SHARED, History, Open, Topic
 from .yearfile import MAX_TEXT
 
 # What a commitment made together starts with, in place of a name.
@@ -139,3 +140,30 @@ def one_rating_each(ratings: Iterable[tuple[str, int]]) -> None:
         if name_key(name) in seen:
             raise InputError(f"{name} is given twice; one rating each", about="ratings", field="ratings")
         seen.add(name_key(name))
+
+
+class Questions(NamedTuple):
+    """What a terminal asks about one occurrence (`ritual done`, `ritual start`), and of whom."""
+
+    names: tuple[str, ...]  # who answers: both of you, or the one recording alone
+    ratings: bool  # a rating each: check-ins only
+    open: tuple[Open, ...]  # commitments made before the day, theirs or shared: how did each go?
+    topics: tuple[Topic, ...]  # queued topics, for a check-in: which did you talk about?
+
+
+def questions(
+    prefs: Preferences, hist: History, ritual: str, day: dt.date, by: str | None = None
+) -> Questions:
+    """What to ask about the ``ritual`` of ``day``: everyone's questions, or with ``by`` that partner's."""
+    from .followthrough import fold
+
+    names = (by,) if by else tuple(prefs.couple.partners)
+    mine = {name_key(n) for n in names}
+    still_open = tuple(
+        o
+        for o in fold(hist, day).ledger().open
+        if (o.owner == SHARED or name_key(o.owner) in mine) and o.made < day
+    )
+    checkin = ritual == "checkin"
+    queue = tuple(t for t in hist.topics if t.added <= day) if checkin else ()
+    return Questions(names, checkin, still_open, queue)
