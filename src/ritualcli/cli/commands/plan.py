@@ -49,8 +49,9 @@ def plan(
     until = start + dt.timedelta(weeks=weeks)
     occs = schedule.occurrences(prefs, start, until)
     warn(schedule.clock_change_warnings(prefs, start))
-    # The history matters only to a couple without couple.start (when they began).
-    began = firstmonth.began(prefs, None if prefs.couple.start else sess.history(prefs))
+    # The history matters only to a couple without couple.start (when they began):
+    # from the first day shown, the years before summed up by the index.
+    began = firstmonth.began(prefs, None if prefs.couple.start else sess.history(prefs, start))
     rows = [(o, row(prefs, o, began)) for o in occs]
     if fmt is PlanFormat.json:
         import json

@@ -30,7 +30,7 @@ from ..errors import WorkError
 from .records import Closed, Ledger, Open, Rated
 
 NAME = ".index.json"
-VERSION = 2
+VERSION = 3  # 3: the ledger holds first_held
 
 Signature = tuple[int, int]
 ReadYear = Callable[[int, Ledger], Ledger]  # a year's file folded onto the ledger before it
@@ -134,6 +134,7 @@ def _plain(ledger: Ledger) -> dict[str, Any]:
         "last_recorded": _iso(ledger.last_recorded),
         "last_held": _iso(ledger.last_held),
         "rated": [[r.date.isoformat(), [list(x) for x in r.ratings]] for r in ledger.rated],
+        "first_held": _iso(ledger.first_held),
     }
 
 
@@ -163,4 +164,5 @@ def _ledger(raw: dict[str, Any]) -> Ledger:
             Rated(dt.date.fromisoformat(d), tuple((str(n), int(r)) for n, r in ratings))
             for d, ratings in raw["rated"]
         ),
+        first_held=_day(raw["first_held"]),
     )

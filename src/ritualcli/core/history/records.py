@@ -116,6 +116,7 @@ class Ledger(NamedTuple):
     last_recorded: dt.date | None = None  # the last check-in recorded, held or skipped
     last_held: dt.date | None = None  # the last check-in held
     rated: tuple[Rated, ...] = ()  # the last RATED_KEPT held check-ins with ratings, oldest first
+    first_held: dt.date | None = None  # the first check-in ever held: when the couple began
 
 
 class History(NamedTuple):
