@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import filecheck, paths, tomlwrite
-from .filecheck import Checker
+from .filecheck import Checker, shown
 from .preferences import CADENCES, RITUALS, WEEKDAYS, Ritual, check_date_range
 
 STATE_NAME = paths.CALENDAR_STATE_NAME
@@ -109,9 +109,7 @@ def parse(text: str, source: str) -> CalendarState:
     check = Checker(source, text, hint=_HINT)
     version = doc.get("version")
     if isinstance(version, bool) or version not in (1, STATE_VERSION):
-        check.add(
-            "version", f"expected {STATE_VERSION} (or 1, from an earlier ritual), got {_shown(version)}"
-        )
+        check.add("version", f"expected {STATE_VERSION} (or 1, from an earlier ritual), got {shown(version)}")
         check.raise_if_any()
     allowed = (
         ("version", "install", "anchor", "series")
@@ -180,7 +178,7 @@ def _series(check: Checker, key: str, item: object) -> Series | None:
             check.add(f"{key}.{name}", "is missing")
     ritual = item.get("ritual")
     if "ritual" in item and ritual not in RITUALS:
-        check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {_shown(ritual)}")
+        check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {shown(ritual)}")
     uid = check_text(
         check, f"{key}.uid", item.get("uid"), re.compile(r"[!-~]{1,255}"), "a UID (printable ASCII)"
     )
@@ -262,16 +260,11 @@ def _check_order(check: Checker, found: tuple[Series, ...]) -> None:
         last[series.ritual] = series
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
 def check_int(check: Checker, key: str, value: object, lo: int, hi: int) -> int | None:
     if value is None:  # reported as missing where it is required
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        check.add(key, f"expected a whole number, got {_shown(value)}")
+        check.add(key, f"expected a whole number, got {shown(value)}")
         return None
     if not lo <= value <= hi:
         # Not echoed: the value may be thousands of digits long.

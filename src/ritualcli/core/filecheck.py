@@ -47,6 +47,18 @@ def with_suggestion(message: str, word: str, options: Iterable[str], *, prefix: 
     return f"{message}; {tip}" if tip else message
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as a message quotes it: a long text cut short, a huge number not spelt out
+    (turning one of more than 4,300 digits into text would itself fail)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 64 else "a number far out of range"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    return repr(value)
+
+
 # --------------------------------------------------------------------------- reading
 
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from .. import filecheck
 from ..errors import FileProblemsError, Problem
+from ..filecheck import shown
 from .checks import Context, Invalid, Vocabulary, type_name
 from .records import FIXED, FORMAT_MINUTES, RECORDS, SCHEMA_VERSION, Preferences
 from .schema import ACROSS, REQUIRED, SCHEMA, SETTINGS, TABLES, Computed
-from .values import shown
 
 MAX_FILE_BYTES = 1_000_000  # a preferences file is a page of text; refuse a runaway one
 KIND = "preferences file"  # how messages name it
