@@ -276,7 +276,9 @@ def test_the_seed_fingerprints_are_those_of_the_articles() -> None:
     if not SEEDS.is_dir():
         assert len(SEED_RUNS.read_text().split()) > 3000  # the fixture stands in for them
         return
-    made = sorted({_run_key(r) for seed in SEEDS.glob("*.txt") for r in _runs(seed.read_text(encoding="utf-8"))})
+    made = sorted(
+        {_run_key(r) for seed in SEEDS.glob("*.txt") for r in _runs(seed.read_text(encoding="utf-8"))}
+    )
     if os.environ.get("RITUAL_REGEN_SEEDS"):
         SEED_RUNS.write_text("\n".join(made) + "\n")
     assert SEED_RUNS.read_text().split() == made

@@ -46,3 +46,52 @@ def test_plan_and_agenda_name_the_same_focus_when_the_history_spans_years(
     assert len(checkins) == 3
     for row in checkins:
         assert _focus(cli, row["date"]) == row["focus"]["title"]
+
+
+COUPLE = """\
+version = 1
+[couple]
+partners = ["Alex", "Sam"]
+timezone = "Europe/London"
+start = 2026-11-01
+"""
+
+
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_rating_that_int_cannot_read_is_a_usage_error(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """str.isdigit says yes to "²", and to 5,000 digits; int() then raises."""
+    write_config(COUPLE)
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    result = cli("done", "checkin", "--rating", f"Alex={value}", code=2)
+    assert "is not a rating" in result.stderr
+    assert len(result.stderr) < 300  # the value is quoted short, not in full
+
+
+def test_an_id_edited_by_hand_into_no_number_does_not_stop_the_next_one(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(COUPLE)
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--commit", "Alex: walk", "--commit", "Sam: cook")
+    cli("topic", "add", "money")
+    year = config.parent / "history" / "2026.toml"
+    year.write_text(year.read_text().replace("c-2026-12-06-1", "c-2026-12-06-²"))
+    queue = config.parent / "history" / "topics.toml"
+    queue.write_text(queue.read_text().replace("t-2026-12-06-1", "t-2026-12-06-¹"))
+    assert "c-2026-12-06-3" in cli("done", "checkin", "--commit", "Sam: bake").stdout
+    assert "t-2026-12-06-1" in cli("topic", "add", "holidays").stdout
+
+
+def test_undo_refuses_a_file_edited_by_hand_into_bytes_that_are_not_text(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_config(COUPLE)
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    year = config.parent / "history" / "2026.toml"
+    year.write_bytes(year.read_bytes() + b"\xff\n")
+    result = cli("undo", code=2)
+    assert "has changed since" in result.stderr
+    assert year.read_bytes().endswith(b"\xff\n")  # the hand edit is kept

@@ -25,11 +25,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import fsio
-from ..errors import WorkError
+from .. import filecheck, fsio
+from ..errors import RitualError, WorkError
 from .records import Closed, Ledger, Open, Rated
 
 NAME = ".index.json"
+MAX_BYTES = 16_000_000  # twenty years take ~60 KB
 VERSION = 3  # 3: the ledger holds first_held
 
 Signature = tuple[int, int]
@@ -91,15 +92,15 @@ Cached = list[tuple[int, Any, str]]
 
 def _load(folder: Path) -> Cached:
     try:
-        raw = json.loads((folder / NAME).read_bytes())
+        raw = json.loads(filecheck.read_bytes(folder / NAME, "history index", MAX_BYTES))
         if raw.get("version") != VERSION:
             return []
         found = [(int(y["year"]), tuple(y["sig"]), y["end"]) for y in raw["years"]]
         if not all(isinstance(end, str) for _, _, end in found):
             return []
         return found
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []  # absent or damaged: read the years again
+    except (RitualError, ValueError, KeyError, TypeError, AttributeError):
+        return []  # absent, damaged or not a file: read the years again
 
 
 def _save(folder: Path, cached: Cached) -> None:

@@ -7,6 +7,7 @@ into what follow-through needs, ``recording`` turns a ``Draft`` into a ``Change`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,7 +15,18 @@ from ..preferences import name_key
 
 # The owner of a commitment the couple made together ("We: plan the holidays").
 SHARED = "both"
-COMMITMENT_STATES = ("open", "kept", "partly", "let-go")
+
+
+def next_id(prefix: str, used: Iterable[str]) -> str:
+    """``prefix`` and the number after the highest of ``used`` with that prefix:
+    ``c-2026-11-29-3`` after ``c-2026-11-29-2``. An id edited by hand into something
+    else (``c-2026-11-29-²``) is not a number and counts for nothing."""
+    numbers = [
+        int(rest)
+        for i in used
+        if i.startswith(prefix) and (rest := i[len(prefix) :]).isdecimal() and len(rest) < 10
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 class Commitment(NamedTuple):

@@ -71,11 +71,4 @@ def render(queue: Iterable[Topic]) -> str:
     return "".join(out)
 
 
-def next_id(day: object, used: Iterable[str]) -> str:
-    """``t-DATE-N``: like a commitment's id, never one used before."""
-    prefix = f"t-{day}-"
-    numbers = [int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1}"
-
-
-__all__ = ["MAX_TEXT", "NAME", "load", "next_id", "read", "render"]
+__all__ = ["MAX_TEXT", "NAME", "load", "read", "render"]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .. import filecheck, tomlwrite
+from ..filecheck import shown
 from ..preferences import RITUALS, name_key, ritual_noun
 from .records import Commitment, Entry, LetGo, Topic
 
@@ -149,7 +150,10 @@ def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
         seen: dict[str, str] = {}
         for name, value in raw_ratings.items():
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-                c.add(f"{at}.ratings.{name}", f"{value!r} is not a rating: give a whole number from 1 to 10")
+                c.add(
+                    f"{at}.ratings.{name}",
+                    f"{shown(value)} is not a rating: give a whole number from 1 to 10",
+                )
             elif name_key(name) in seen:  # "Sam" and "sam" are one partner, as everywhere
                 c.add(
                     f"{at}.ratings.{name}",
