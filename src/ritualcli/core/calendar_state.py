@@ -116,9 +116,7 @@ def parse(text: str, source: str) -> CalendarState:
         if version == 2
         else ("version", "anchor", "couple_id", *RITUALS)
     )
-    for key in doc:
-        if key not in allowed:
-            check.unknown(key, allowed)
+    check.unknown_keys("", doc, allowed)
     anchor = _date(check, "anchor", doc.get("anchor"))
     if version == 1:
         state = _version_1(check, doc, anchor)
@@ -150,12 +148,8 @@ def _version_1(check: Checker, doc: Mapping[str, Any], anchor: dt.date | None) -
         if not isinstance(table, dict):
             check.add(kind, "expected a table")
             continue
-        for key in table:
-            if key not in ("sequence", "schedule", "content", "stamp"):
-                check.unknown(f"{kind}.{key}", ("sequence", "schedule", "content", "stamp"))
-        for key in ("sequence", "stamp"):
-            if key not in table:
-                check.add(f"{kind}.{key}", "is missing")
+        check.unknown_keys(kind, table, ("sequence", "schedule", "content", "stamp"))
+        check.missing_keys(kind, table, ("sequence", "stamp"))
         sequence = check_int(check, f"{kind}.sequence", table.get("sequence"), 0, MAX_SEQUENCE)
         stamp = check_stamp(check, f"{kind}.stamp", table.get("stamp"))
         if sequence is not None and stamp is not None:
@@ -170,12 +164,8 @@ def _series(check: Checker, key: str, item: object) -> Series | None:
         check.add(key, "expected a table")
         return None
     fields = ("ritual", "uid", "begins", "rule", "sequence", "content", "stamp", "instances")
-    for name in item:
-        if name not in fields:
-            check.unknown(f"{key}.{name}", fields)
-    for name in ("ritual", "uid", "rule", "sequence", "stamp"):
-        if name not in item:
-            check.add(f"{key}.{name}", "is missing")
+    check.unknown_keys(key, item, fields)
+    check.missing_keys(key, item, ("ritual", "uid", "rule", "sequence", "stamp"))
     ritual = item.get("ritual")
     if "ritual" in item and ritual not in RITUALS:
         check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {shown(ritual)}")
@@ -200,9 +190,7 @@ def _rule(check: Checker, key: str, value: object) -> Rule | None:
         if value is not None:  # a missing rule is reported with the other missing keys
             check.add(key, "expected { cadence = …, day = …, week_of_month = …, time = …, duration = … }")
         return None
-    for name in value:
-        if name not in Rule._fields:
-            check.unknown(f"{key}.{name}", Rule._fields)
+    check.unknown_keys(key, value, Rule._fields)
     cadence, day, time = value.get("cadence"), value.get("day"), value.get("time")
     ok = True
     if cadence not in CADENCES:

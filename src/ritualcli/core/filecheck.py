@@ -20,7 +20,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -290,6 +290,27 @@ class Checker:
             prefix = f"{table}." if table and not table.endswith("]") else ""
             message = with_suggestion(message, leaf, allowed, prefix=prefix)
         self.add(key, f"{message} (allowed here: {', '.join(allowed)})", find=find)
+
+    def unknown_keys(
+        self, at: str, table: Mapping[str, object], allowed: Collection[str], *, find_key: bool = False
+    ) -> bool:
+        """Every key of ``table`` (the table at ``at``; "" for the file itself) that is not
+        one of ``allowed`` is a problem (``unknown``); True if there was one.
+
+        ``find_key``: the table is inline, so each key is found by its own ``key =``.
+        """
+        found = False
+        for key in table:
+            if key not in allowed:
+                self.unknown(f"{at}.{key}" if at else key, allowed, find=f"{key} =" if find_key else None)
+                found = True
+        return found
+
+    def missing_keys(self, at: str, table: Mapping[str, object], required: Iterable[str]) -> None:
+        """Each of ``required`` that ``table`` (at ``at``) lacks is a problem."""
+        for key in required:
+            if key not in table:
+                self.add(f"{at}.{key}", "is missing")
 
     def __bool__(self) -> bool:
         return bool(self.problems)

@@ -30,9 +30,7 @@ version = {VERSION}
 def read(text: str, source: str) -> tuple[Topic, ...]:
     c = filecheck.Checker(source, text, hint=FIX_HINT)
     doc = filecheck.parse_toml(text, source, "topics file", hint=FIX_HINT)
-    for key in doc:
-        if key not in ("version", "topic"):
-            c.unknown(key, ("version", "topic"))
+    c.unknown_keys("", doc, ("version", "topic"))
     version = doc.get("version", VERSION)
     if version not in READS or isinstance(version, bool):
         c.add("version", f"this ritual reads topics version {VERSION}, got {version!r}")

@@ -71,9 +71,7 @@ class Parsed(NamedTuple):
 def read(text: str, c: filecheck.Checker, *, year: int | None = None) -> Parsed:
     """The records of one file; every problem goes to ``c`` (the caller raises them)."""
     doc = filecheck.parse_toml(text, c.source, "history file", hint=FIX_HINT)
-    for key in doc:
-        if key not in _TOP_KEYS:
-            c.unknown(key, _TOP_KEYS)
+    c.unknown_keys("", doc, _TOP_KEYS)
     version = doc.get("version", 1)
     if version not in READS or isinstance(version, bool):
         c.add("version", f"this ritual reads history versions 1 and 2, got {version!r}")
@@ -128,9 +126,7 @@ def date_value(value: object) -> dt.date | None:
 
 
 def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
-    for key in raw:
-        if key not in _ENTRY_KEYS:
-            c.unknown(f"{at}.{key}", _ENTRY_KEYS)
+    c.unknown_keys(at, raw, _ENTRY_KEYS)
 
     ritual = raw.get("ritual")
     if ritual not in RITUALS:
@@ -225,11 +221,7 @@ def _fields(
     optional: Iterable[str] = (),
 ) -> dict[str, str] | None:
     """The string fields of an inline table (a commitment, a topic): each non-empty, no id with spaces."""
-    ok = True
-    for k in item:
-        if k not in keys:
-            c.unknown(f"{at}.{k}", keys, find=f"{k} =")
-            ok = False
+    ok = not c.unknown_keys(at, item, keys, find_key=True)
     values: dict[str, str] = {}
     for k in keys:
         value = item.get(k, "" if k in optional else None)
@@ -270,9 +262,7 @@ def _topics(at: str, raw: object, c: filecheck.Checker) -> tuple[Topic, ...]:
 
 
 def _let_go(at: str, raw: dict[str, Any], c: filecheck.Checker) -> LetGo | None:
-    for key in raw:
-        if key not in _LET_GO_KEYS:
-            c.unknown(f"{at}.{key}", _LET_GO_KEYS)
+    c.unknown_keys(at, raw, _LET_GO_KEYS)
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid.strip() or re.search(r"\s", cid):
         c.add(f"{at}.id", f'expected the id of a commitment, e.g. "c-2026-11-22-1", got {cid!r}')

@@ -76,9 +76,7 @@ def from_mapping(
     version = doc.get("version", SCHEMA_VERSION)
     if isinstance(version, bool) or version != SCHEMA_VERSION:
         checker.add("version", f"this ritual reads schema version {SCHEMA_VERSION}, not {shown(version)}")
-    for key in doc:
-        if key != "version" and key not in SCHEMA:
-            checker.unknown(key, ["version", *SCHEMA])
+    checker.unknown_keys("", doc, ["version", *SCHEMA])
 
     values: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
     present: set[str] = set()
@@ -88,9 +86,7 @@ def from_mapping(
         if not isinstance(raw, dict):
             checker.add(table, f"expected a table [{table}], got {type_name(raw)}")
             continue
-        for key in raw:
-            if key not in settings:
-                checker.unknown(f"{table}.{key}", list(settings))
+        checker.unknown_keys(table, raw, list(settings))
         for key, setting in settings.items():
             if key not in raw:
                 continue
