@@ -141,6 +141,15 @@ def read_text_if_present(path: Path, what: str, max_bytes: int) -> str | None:
 
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _LONG_NUMBER = re.compile(r"\d{4000,}")
+# int() refuses more than 4,300 digits (CVE-2020-10735): tomllib and jinja's compiler
+# then fail with a ValueError. No setting or template has a use for such a number.
+LONG_NUMBER = "a number is far too long (thousands of digits)"
+
+
+def long_number_line(text: str) -> int | None:
+    """The line of the first number in ``text`` too long for int(), if there is one."""
+    found = _LONG_NUMBER.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def parse_toml(text: str, source: str, what: str, *, hint: str | None = None) -> dict[str, Any]:
@@ -165,10 +174,7 @@ def parse_toml(text: str, source: str, what: str, *, hint: str | None = None) ->
         # tomllib recurses per nesting level; a hostile file can exhaust the stack.
         problem = Problem("", f"is nested too deeply to be a {what}")
     except ValueError:
-        # int() refuses more than 4,300 digits (CVE-2020-10735): no setting has a use for one.
-        long = _LONG_NUMBER.search(text)
-        line = text.count("\n", 0, long.start()) + 1 if long else None
-        problem = Problem("", "a number is far too long (thousands of digits)", line=line)
+        problem = Problem("", LONG_NUMBER, line=long_number_line(text))
     except Exception as exc:  # whatever else the parser trips on is still the file's fault
         problem = Problem("", f"cannot be read as TOML ({type(exc).__name__})")
     raise FileProblemsError(source, [problem], hint=hint) from None

@@ -36,6 +36,7 @@ from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter, modifies_known_mutable
 
+from .filecheck import LONG_NUMBER, long_number_line
 from .mdsafe import Md, finalize
 
 MAX_RANGE = 10_000  # numbers in one range(): no agenda counts further
@@ -368,8 +369,7 @@ class LimitedSandbox(SandboxedEnvironment):
             raise
         except Exception as exc:  # nesting too deep, a number too long, …
             text = source if isinstance(source, str) else ""
-            long = _LONG_NUMBER.search(text) if isinstance(exc, ValueError) else None
-            line = text.count("\n", 0, long.start()) + 1 if long else 0  # 0: not known
+            line = (long_number_line(text) if isinstance(exc, ValueError) else None) or 0  # 0: not known
             raise TemplateSyntaxError(
                 f"cannot be compiled: {describe_failure(exc)}", line, name, filename
             ) from None
@@ -443,11 +443,8 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
         return "ran out of memory (MemoryError)"
     if isinstance(exc, ValueError) and "digits" in str(exc):
-        return "a number is far too long (thousands of digits)"
+        return LONG_NUMBER
     return f"{type(exc).__name__}: {exc}"
-
-
-_LONG_NUMBER = re.compile(r"\d{4000,}")
 
 
 @pass_eval_context
