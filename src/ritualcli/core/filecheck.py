@@ -30,15 +30,20 @@ from .errors import FileProblemsError, Problem, WorkError, describe
 SUGGEST_LIMIT = 100
 
 
-def did_you_mean(word: str, options: Iterable[str], *, prefix: str = "") -> str:
+def did_you_mean(
+    word: str, options: Iterable[str], *, prefix: str = "", full: Mapping[str, str] | None = None
+) -> str:
     """``"did you mean checkin.day?"`` for the closest option, or ``""``: one style everywhere.
 
     ``prefix`` is put before the option (a table, for a key). The suggestion is written
-    bare, as the user would type it in the file or on the command line.
+    bare, as the user would type it in the file or on the command line. ``full``: the
+    name to suggest for an option matched by a short one ("weekly" for "checkin/weekly").
     """
     # A fuzzy match is quadratic in the word's length: a runaway word matches nothing anyway.
     near = difflib.get_close_matches(word[:100], list(options), n=1, cutoff=0.6)
-    return f"did you mean {prefix}{near[0]}?" if near else ""
+    if not near:
+        return ""
+    return f"did you mean {prefix}{full[near[0]] if full else near[0]}?"
 
 
 def with_suggestion(message: str, word: str, options: Iterable[str], *, prefix: str = "") -> str:
