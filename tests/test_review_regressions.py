@@ -95,3 +95,11 @@ def test_undo_refuses_a_file_edited_by_hand_into_bytes_that_are_not_text(
     result = cli("undo", code=2)
     assert "has changed since" in result.stderr
     assert year.read_bytes().endswith(b"\xff\n")  # the hand edit is kept
+
+
+def test_plan_names_the_last_day_it_looked_at_as_export_markdown_does(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    write_config(COUPLE + "[checkin]\nenabled = false\n")  # date nights: the first Friday of a month
+    said = cli("plan", "--from", "2026-12-07", "--weeks", "1").stdout.strip()
+    assert said == "nothing planned from 2026-12-07 to 2026-12-13"

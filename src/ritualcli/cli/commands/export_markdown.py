@@ -11,7 +11,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, FromOption, OutGuard, check_weeks, date_value
+from ..options import ConfigOption, FromOption, OutGuard, check_weeks, days_shown
 from . import session
 
 
@@ -30,7 +30,7 @@ def markdown(
     A file whose agenda has not changed is left alone, byte for byte, so a rerun
     (or cron) rewrites nothing.
     """
-    from ...core import agenda, clock, fsio, paths, schedule
+    from ...core import agenda, fsio, paths, schedule
 
     if str(out) == "-":
         raise UsageError(
@@ -40,8 +40,7 @@ def markdown(
     check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
-    start = date_value(from_, "--from") or clock.today(prefs.zone)
-    until = start + dt.timedelta(weeks=weeks)
+    start, until = days_shown(prefs, from_, weeks)
     occs = schedule.occurrences(prefs, start, until)
     folder = out.expanduser()
     if folder.exists() and not folder.is_dir():
