@@ -273,17 +273,6 @@ def backup(path: Path) -> Path | None:
     return bak
 
 
-def read_text(path: Path, what: str = "file", max_bytes: int = 10_000_000) -> str:
-    """Read a UTF-8 text file, turning OS errors into clear messages (exit 1).
-
-    Through ``filecheck.read_bytes``: a FIFO or a device at the path is refused
-    rather than read for ever. Callers turn UnicodeDecodeError into a file problem.
-    """
-    from .filecheck import read_bytes
-
-    return read_bytes(path, what, max_bytes).decode("utf-8")
-
-
 LOCK_NAME = ".ritual.lock"
 LOCK_WAIT_ENV = "RITUAL_LOCK_WAIT"
 LOCK_WAIT_SECONDS = 30.0

@@ -152,10 +152,6 @@ class History(NamedTuple):
                 return e
         return None
 
-    @property
-    def complete(self) -> bool:
-        return self.since is None
-
 
 class Draft(NamedTuple):
     """What `ritual done` / `ritual skip` (and `ritual start`) want recorded.
