@@ -86,14 +86,12 @@ def read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
             raise WorkError(f"cannot read {what} {path}: it is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise WorkError(f"cannot read {what} {path}: it is {kind(info.st_mode)}, not a regular file")
-        if info.st_size > max_bytes:
-            raise FileProblemsError(str(path), [Problem("", _too_big(info.st_size, what, max_bytes))])
+        check_size(info.st_size, str(path), what, max_bytes)
         chunks = []
         size = 0
         while chunk := os.read(fd, 1 << 16):
             size += len(chunk)
-            if size > max_bytes:  # it grew while we read
-                raise FileProblemsError(str(path), [Problem("", _too_big(size, what, max_bytes))])
+            check_size(size, str(path), what, max_bytes)  # it may grow while we read
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
@@ -113,8 +111,10 @@ def kind(mode: int) -> str:
     return "not a file"
 
 
-def _too_big(size: int, what: str, limit: int) -> str:
-    return f"is {size} bytes; a {what} is at most {limit}"
+def check_size(size: int, source: str, what: str, limit: int) -> None:
+    """A file (``what``: "preferences file") of ``size`` bytes over ``limit`` is a file problem."""
+    if size > limit:
+        raise FileProblemsError(source, [Problem("", f"is {size} bytes; a {what} is at most {limit}")])
 
 
 def decode(data: bytes, source: str) -> str:

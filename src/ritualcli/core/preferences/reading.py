@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from .. import filecheck
-from ..errors import FileProblemsError, Problem
 from ..filecheck import shown
 from .checks import Context, Invalid, Vocabulary, type_name
 from .records import FIXED, FORMAT_MINUTES, RECORDS, SCHEMA_VERSION, Preferences
@@ -29,8 +28,8 @@ def load(
     path: Path, *, formats: Collection[str] = tuple(FORMAT_MINUTES), vocabulary: Vocabulary | None = None
 ) -> Preferences:
     """The preferences in ``path``: a regular file, UTF-8, at most MAX_FILE_BYTES."""
-    text = filecheck.read_text(path, KIND, MAX_FILE_BYTES)
-    return parse_text(text, source=path, formats=formats, vocabulary=vocabulary)
+    data = filecheck.read_bytes(path, KIND, MAX_FILE_BYTES)
+    return parse_bytes(data, source=path, formats=formats, vocabulary=vocabulary)
 
 
 def parse_bytes(
@@ -42,10 +41,7 @@ def parse_bytes(
 ) -> Preferences:
     """Decode and validate a preferences file's bytes."""
     label = str(source) if source else "preferences"
-    if len(data) > MAX_FILE_BYTES:
-        raise FileProblemsError(
-            label, [Problem("", f"is {len(data)} bytes; a {KIND} is at most {MAX_FILE_BYTES}")]
-        )
+    filecheck.check_size(len(data), label, KIND, MAX_FILE_BYTES)
     text = filecheck.decode(data, label)
     return parse_text(text, source=source, formats=formats, vocabulary=vocabulary)
 
