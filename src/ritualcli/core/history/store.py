@@ -95,6 +95,11 @@ def read_file(path: Path) -> str:
     return filecheck.read_text(path, "history file", MAX_FILE_BYTES)
 
 
+def read_if_present(path: Path) -> str | None:
+    """``read_file``, or None when there is no file at ``path``."""
+    return filecheck.read_text_if_present(path, "history file", MAX_FILE_BYTES)
+
+
 # --------------------------------------------------------------------------- reading
 
 

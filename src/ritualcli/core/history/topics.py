@@ -53,9 +53,8 @@ def read(text: str, source: str) -> tuple[Topic, ...]:
 
 
 def load(path: Path) -> tuple[Topic, ...]:
-    if not path.exists():
-        return ()
-    return read(filecheck.read_text(path, "topics file", MAX_FILE_BYTES), str(path))
+    text = filecheck.read_text_if_present(path, "topics file", MAX_FILE_BYTES)
+    return () if text is None else read(text, str(path))
 
 
 def render(queue: Iterable[Topic]) -> str:
