@@ -18,7 +18,6 @@ import math
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,6 +200,10 @@ class Batch:
         self._stage(path, data)
 
     def _stage(self, path: Path, data: bytes) -> None:
+        # Here, not at the top: tempfile (with random) costs about a millisecond, and
+        # the commands that only read (plan, reading the history's index) load fsio.
+        import tempfile
+
         folder = path.parent
         if folder not in self._folders:
             ensure_dir(folder)
