@@ -71,4 +71,11 @@ class Session(NamedTuple):
 
 
 def open_session(config: Path | None) -> Session:
-    return Session(paths.config_path(config))
+    return Session(paths.config_path(config, app_dir))
+
+
+def app_dir() -> Path:
+    """ritual's folder in the platform's config folder (honours XDG_CONFIG_HOME)."""
+    import typer
+
+    return Path(typer.get_app_dir("ritual"))
