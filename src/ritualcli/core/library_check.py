@@ -9,13 +9,11 @@ every word a file uses comes from the fixed vocabularies in ``vocabulary``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from . import filecheck, templates_dir
-from .errors import RitualError
 from .filecheck import Checker, with_suggestion
 from .library import (
     ENERGIES,
@@ -272,16 +270,12 @@ def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
     return idea if len(problems.problems) == before else None
 
 
-def main() -> int:
-    """Check the built-in libraries: ``python -m ritualcli.core.library`` after editing them."""
+def check_builtin() -> str:
+    """Check the built-in libraries (``python -m ritualcli.core.library`` after editing
+    them): what they hold, or a FileProblemsError naming each problem."""
     folder = templates_dir.library_dir()
-    try:
-        lib = checked(folder, read_sources(folder))
-    except RitualError as exc:
-        print("\n".join(exc.lines()), file=sys.stderr)
-        return exc.exit_code
-    print(
+    lib = checked(folder, read_sources(folder))
+    return (
         f"{folder}: {len(lib.practices)} practices, {len(lib.ideas)} ideas and "
         f"{len(lib.repair)} repair steps, no problems"
     )
-    return 0
