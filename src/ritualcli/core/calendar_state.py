@@ -16,8 +16,7 @@ must. Every value is checked with the shared toolkit before it is converted: a
 damaged file is a file problem (exit 2) naming the key and line.
 """
 
-# No `from __future__ import annotations`: ``ritual plan`` loads these records (see
-# preferences.py: NamedTuple compiles string annotations, doubling their cost).
+from __future__ import annotations
 
 import datetime as dt
 import re
@@ -52,7 +51,7 @@ class Rule(NamedTuple):
     duration: int  # minutes
 
     @classmethod
-    def of(cls, ritual: Ritual) -> "Rule":
+    def of(cls, ritual: Ritual) -> Rule:
         week = ritual.week_of_month if ritual.cadence == "monthly" else 1
         return cls(ritual.cadence, ritual.day, week, ritual.time, ritual.duration)
 
