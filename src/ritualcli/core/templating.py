@@ -173,10 +173,10 @@ def _bytecode_cache() -> BytecodeCache | None:
 
 
 def _sandbox_fingerprint() -> str:
-    from . import digest, mdsafe, sandbox
+    from . import digest, mdsafe, sandbox, sandbox_limits
 
     parts = []
-    for module in (sandbox, mdsafe):
+    for module in (sandbox, sandbox_limits, mdsafe):
         try:
             parts.append(Path(module.__file__ or "").read_text(encoding="utf-8"))
         except (OSError, ValueError):  # no source beside the package: its version will do
