@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from ..preferences import name_key
 
-# The owner of a commitment the couple made together ("We: plan the holidays").
+# The owner of a commitment the couple made together ("We: plan the holidays"): in
+# the file, and in every listing ("c-2026-11-29-3  both: plan the holidays").
 SHARED = "both"
 
 
