@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -53,8 +52,7 @@ def markdown(
     # One batch: the agendas are made durable together and renamed into place only
     # once all are rendered (one sync, not an fsync per file; see fsio.Batch), still
     # under the lock. A template error halfway writes nothing.
-    lock = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
-    with lock, fsio.Batch() as batch:
+    with sess.locked(prefs), fsio.Batch() as batch:
         hist = sess.history(prefs, start)
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, history=hist)
