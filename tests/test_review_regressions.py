@@ -103,3 +103,19 @@ def test_plan_names_the_last_day_it_looked_at_as_export_markdown_does(
     write_config(COUPLE + "[checkin]\nenabled = false\n")  # date nights: the first Friday of a month
     said = cli("plan", "--from", "2026-12-07", "--weeks", "1").stdout.strip()
     assert said == "nothing planned from 2026-12-07 to 2026-12-13"
+
+
+def test_a_history_date_far_out_of_range_is_a_file_problem_not_a_traceback(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The year files are read as their names say (0001.toml is the year 1), and their
+    dates are held to the range ritual plans within, as the preferences' are: year 1
+    overflowed `stats --all`'s window."""
+    config = write_config(NO_START)
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    old = config.parent / "history" / "0001.toml"
+    old.write_text('version = 2\n\n[[entry]]\nritual = "checkin"\ndate = 0001-01-07\n')
+    for command in (["stats", "--all"], ["history"], ["plan"]):
+        result = cli(*command, code=2)
+        assert f"{old}:5: entry[1].date: 0001-01-07 is out of range" in result.stderr, command

@@ -27,6 +27,7 @@ from typing import Any
 
 from .. import filecheck, fsio
 from ..errors import RitualError, WorkError
+from . import yearfile
 from .records import Closed, Ledger, Open, Rated
 
 NAME = ".index.json"
@@ -55,7 +56,7 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
     before = [y for y in years if y < first]
     if not before:
         return Ledger()
-    sigs = {y: signature(folder / f"{y}.toml") for y in before}
+    sigs = {y: signature(folder / yearfile.file_name(y)) for y in before}
     cached = _load(folder)
     valid = 0
     for (year, sig, _), want in zip(cached, before, strict=False):
@@ -75,7 +76,7 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
     for year in before[valid:]:
         ledger = read(year, ledger)
         # Kept only for a closed year whose file did not change while it was read.
-        keep = keep and year < years[-1] and signature(folder / f"{year}.toml") == sigs[year]
+        keep = keep and year < years[-1] and signature(folder / yearfile.file_name(year)) == sigs[year]
         if keep and sigs[year] is not None:
             fresh.append(
                 (year, sigs[year], json.dumps(_plain(ledger), ensure_ascii=False, separators=(",", ":")))

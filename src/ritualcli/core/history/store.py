@@ -58,7 +58,7 @@ class Layout(NamedTuple):
         return self.folder / topics.NAME
 
     def year(self, year: int) -> Path:
-        return self.folder / f"{year}.toml"
+        return self.folder / yearfile.file_name(year)
 
     def years(self) -> list[int]:
         try:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from .. import filecheck, tomlwrite
 from ..filecheck import shown
-from ..preferences import RITUALS, name_key, ritual_noun
+from ..preferences import RITUALS, check_date_range, name_key, ritual_noun
 from .records import Commitment, Entry, LetGo, Topic
 
 # 1: the single history.toml; 2: one file per year, which may hold partly, discussed
@@ -45,6 +45,12 @@ _ENTRY_KEYS = (
 _COMMIT_KEYS = ("id", "owner", "text")
 _LET_GO_KEYS = ("id", "date", "why")
 TOPIC_KEYS = ("id", "text", "by", "added")
+
+
+def file_name(year: int) -> str:
+    """The name of a year's file in the history folder: ``2026.toml`` (four digits, as
+    the folder is read: ``0999.toml`` is the year 999)."""
+    return f"{year:04d}.toml"
 
 
 def header(year: int | None) -> str:
@@ -107,7 +113,7 @@ def read(text: str, c: filecheck.Checker, *, year: int | None = None) -> Parsed:
 
 def _in_year(at: str, day: dt.date, year: int | None, c: filecheck.Checker) -> None:
     if year is not None and day.year != year:
-        c.add(f"{at}.date", f"{day} is in {day.year}: move it to {day.year}.toml (one file per year)")
+        c.add(f"{at}.date", f"{day} is in {day.year}: move it to {file_name(day.year)} (one file per year)")
 
 
 def text_value(value: object, what: str) -> str:
@@ -118,11 +124,22 @@ def text_value(value: object, what: str) -> str:
     return value
 
 
-def date_value(value: object) -> dt.date | None:
-    if isinstance(value, str):
+def date_value(
+    c: filecheck.Checker, key: str, value: object, expected: str, *, find: str | None = None
+) -> dt.date | None:
+    """``value`` as a date ritual plans within; a problem at ``key`` otherwise."""
+    day = value
+    if isinstance(day, str):
         with contextlib.suppress(ValueError):  # a quoted date is still a date
-            value = dt.date.fromisoformat(value)
-    return value if type(value) is dt.date else None
+            day = dt.date.fromisoformat(day)
+    if type(day) is not dt.date:
+        c.add(key, f"expected {expected}, got {shown(value)}", find=find)
+        return None
+    try:  # a date in year 1 would overflow the first sum of days made with it
+        return check_date_range(day)
+    except ValueError as exc:
+        c.add(key, str(exc), find=find)
+        return None
 
 
 def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
@@ -131,9 +148,7 @@ def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
     ritual = raw.get("ritual")
     if ritual not in RITUALS:
         c.add(f"{at}.ritual", f"expected one of {', '.join(RITUALS)}, got {ritual!r}")
-    date = date_value(raw.get("date"))
-    if date is None:
-        c.add(f"{at}.date", f"expected a date like 2026-11-29 (YYYY-MM-DD), got {raw.get('date')!r}")
+    date = date_value(c, f"{at}.date", raw.get("date"), "a date like 2026-11-29 (YYYY-MM-DD)")
     status = raw.get("status", "held")
     if status not in STATUSES:
         c.add(f"{at}.status", f"expected held or skipped, got {status!r}")
@@ -241,11 +256,7 @@ def _fields(
 
 def topic(at: str, item: dict[str, Any], c: filecheck.Checker, *, find: str) -> Topic | None:
     """``{ id = "t-…", text = "…", by = "Alex", added = 2026-11-30 }``: a queued or discussed topic."""
-    added = date_value(item.get("added"))
-    if added is None:
-        c.add(
-            f"{at}.added", f"expected the day it was added, YYYY-MM-DD, got {item.get('added')!r}", find=find
-        )
+    added = date_value(c, f"{at}.added", item.get("added"), "the day it was added, YYYY-MM-DD", find=find)
     rest = {k: v for k, v in item.items() if k != "added"}
     found = _fields(at, rest, TOPIC_KEYS[:3], c, find=find, optional=("by",))
     if found is None or added is None:
@@ -266,9 +277,7 @@ def _let_go(at: str, raw: dict[str, Any], c: filecheck.Checker) -> LetGo | None:
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid.strip() or re.search(r"\s", cid):
         c.add(f"{at}.id", f'expected the id of a commitment, e.g. "c-2026-11-22-1", got {cid!r}')
-    date = date_value(raw.get("date"))
-    if date is None:
-        c.add(f"{at}.date", f"expected a date like 2026-11-29 (YYYY-MM-DD), got {raw.get('date')!r}")
+    date = date_value(c, f"{at}.date", raw.get("date"), "a date like 2026-11-29 (YYYY-MM-DD)")
     why = ""
     try:
         why = text_value(raw.get("why", ""), "why")
