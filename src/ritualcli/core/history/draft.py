@@ -63,11 +63,10 @@ def occurrence_day(
 def partner(prefs: Preferences, name: str, field: str) -> str:
     """A partner's name as the preferences spell it; any letter case is fine."""
     name = name.strip()
+    found = prefs.couple.partner(name)
+    if found is not None:
+        return found
     partners = prefs.couple.partners
-    key = name_key(name)
-    found = [p for p in partners if name_key(p) == key]
-    if found:
-        return found[0]
     tip = filecheck.did_you_mean(name, partners)
     raise InputError(
         f"{name!r} is not one of the partners",
@@ -120,7 +119,7 @@ def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[s
     """``NAME: what NAME will do`` or ``we: …``, as (owner, text); for ``by``, the text alone will do."""
     name, sep, what = given.partition(":")
     key = name_key(name) if sep else ""
-    is_partner = any(name_key(p) == key for p in prefs.couple.partners)
+    is_partner = bool(sep) and prefs.couple.partner(name) is not None
     together = bool(sep) and not is_partner and key in TOGETHER
     if by is not None and not (is_partner or together):
         return by, checked_text(given, "commitments")  # one partner recording: theirs
