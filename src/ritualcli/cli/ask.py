@@ -119,7 +119,7 @@ def topics_discussed(queue: Sequence[Topic]) -> list[str]:
     while True:
         answer = _line("Which did you talk about? (numbers, or Enter for none)")
         picks = answer.replace(",", " ").split()
-        if all(p.isdigit() and 1 <= int(p) <= len(queue) for p in picks):
+        if all(p.isdecimal() and len(p) < 6 and 1 <= int(p) <= len(queue) for p in picks):
             return list(dict.fromkeys(queue[int(p) - 1].id for p in picks))
         output.err(f"  numbers from 1 to {len(queue)}, please (or Enter for none)")
 

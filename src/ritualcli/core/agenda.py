@@ -2,8 +2,9 @@
 
 This module decides what an agenda holds (the context a template gets); finding
 and rendering the templates, in a sandbox, is ``templating``'s job. Every
-user-provided string reaches the templates raw and is escaped there with the
-``md`` filter, so a name or a commitment cannot inject Markdown or HTML.
+user-provided string reaches the templates as it is and is escaped on its way out
+by the templates' Markdown autoescape (``mdsafe``), so a name or a commitment
+cannot inject Markdown or HTML; only ritual's own text is passed in ``trusted``.
 """
 
 from __future__ import annotations

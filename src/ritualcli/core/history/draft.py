@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from .. import filecheck
 from ..errors import InputError, Remedy
+from ..filecheck import shown
 from ..occurrence_finder import Absence, Look, find
 from ..preferences import Preferences, name_key, ritual_noun
 from .records import SHARED, History, Open, Topic
@@ -63,11 +64,10 @@ def occurrence_day(
 def partner(prefs: Preferences, name: str, field: str) -> str:
     """A partner's name as the preferences spell it; any letter case is fine."""
     name = name.strip()
+    found = prefs.couple.partner(name)
+    if found is not None:
+        return found
     partners = prefs.couple.partners
-    key = name_key(name)
-    found = [p for p in partners if name_key(p) == key]
-    if found:
-        return found[0]
     tip = filecheck.did_you_mean(name, partners)
     raise InputError(
         f"{name!r} is not one of the partners",
@@ -92,7 +92,10 @@ def checked_text(value: str, field: str, *, one_line: bool = True) -> str:
 def rating_number(value: str) -> int | None:
     """``value`` as a rating, 1 (not safe) to 10 (fully safe); None if it is not one."""
     value = value.strip()
-    return int(value) if value.isdigit() and 1 <= int(value) <= 10 else None
+    # isdecimal, not isdigit: "²" is a digit, but no number int() reads.
+    if not (value.isdecimal() and len(value) <= 2):
+        return None
+    return int(value) if 1 <= int(value) <= 10 else None
 
 
 def rating(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, int]:
@@ -105,19 +108,19 @@ def rating(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, 
     number = rating_number(value)
     if number is None:
         hint = "give a whole number from 1 (not safe) to 10 (fully safe)"
-        raise _bad_rating(given, f"{value.strip()!r} is not a rating", hint)
+        raise _bad_rating(given, f"{shown(value.strip())} is not a rating", hint)
     return partner(prefs, name, "ratings"), number
 
 
 def _bad_rating(given: str, problem: str, hint: str) -> InputError:
-    return InputError(problem, about=f"rating {given!r}", field="ratings", given=repr(given), hint=hint)
+    return InputError(problem, about=f"rating {shown(given)}", field="ratings", given=shown(given), hint=hint)
 
 
 def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, str]:
     """``NAME: what NAME will do`` or ``we: …``, as (owner, text); for ``by``, the text alone will do."""
     name, sep, what = given.partition(":")
     key = name_key(name) if sep else ""
-    is_partner = any(name_key(p) == key for p in prefs.couple.partners)
+    is_partner = bool(sep) and prefs.couple.partner(name) is not None
     together = bool(sep) and not is_partner and key in TOGETHER
     if by is not None and not (is_partner or together):
         return by, checked_text(given, "commitments")  # one partner recording: theirs
@@ -126,9 +129,9 @@ def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[s
     if not sep or not name.strip() or not what.strip():
         raise InputError(
             'expected "NAME: what NAME will do"',
-            about=f"commitment {given!r}",
+            about=f"commitment {shown(given)}",
             field="commitments",
-            given=repr(given),
+            given=shown(given),
             hint=f'for example "{prefs.couple.partners[0]}: plan Saturday\'s walk", or "we: …" for one you share',
         )
     return partner(prefs, name, "commitments"), checked_text(what, "commitments")
