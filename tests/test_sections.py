@@ -13,12 +13,13 @@ from ritualcli.core.preferences import FORMAT_MINUTES, Preferences
 from ritualcli.core.sections import COMMITMENTS, FOLLOW_THROUGH, OPENING, RATINGS, TOPICS, Looks, split
 
 DAY = dt.date(2026, 12, 6)  # the couple's third check-in: one before it is recorded
+SECOND = "2026-11-29"  # a start that makes DAY the second check-in, whose focus is thanks
 
 
-def couple(fmt: str = "weekly", extra: str = "") -> Preferences:
+def couple(fmt: str = "weekly", extra: str = "", start: str = "2026-11-22") -> Preferences:
     text = (
         'version = 1\n[couple]\npartners = ["Alex", "Sam"]\ntimezone = "Europe/London"\n'
-        f'start = 2026-11-22\n[checkin]\nformat = "{fmt}"\n[conversation]\ndepth = "deep"\n{extra}'
+        f'start = {start}\n[checkin]\nformat = "{fmt}"\n[conversation]\ndepth = "deep"\n{extra}'
     )
     return preferences.parse_bytes(text.encode())
 
@@ -42,12 +43,17 @@ def walk_of(prefs: Preferences, hist: history.History) -> tuple[walkthrough.Walk
     ), md
 
 
+# At the second check-in the thanks practice opens the agenda in place of the appreciations,
+# before the ratings: other headings in another order around what is asked.
+@pytest.mark.parametrize("start", ["2026-11-22", SECOND])
 @pytest.mark.parametrize("fmt", sorted(FORMAT_MINUTES))
 def test_the_sections_are_the_agendas_own_and_every_question_has_one_place(
-    fmt: str, hist: history.History
+    fmt: str, start: str, hist: history.History
 ) -> None:
-    prefs = couple(fmt)
+    prefs = couple(fmt, start=start)
     walk, md = walk_of(prefs, hist)
+    if start == SECOND and fmt != "quick":  # (the quick format has the practice's question lead)
+        assert walk.sections[1].title.startswith("Today's practice"), md  # the case this is here for
     headings = [re.sub(r" \((?:about )?\d+ min\)$", "", h) for h in re.findall(r"^## (.+)$", md, re.M)]
     assert [s.title for s in walk.sections] == [OPENING, *headings, "A note on safety"]
     assert sum(s.minutes or 0 for s in walk.sections) == walk.minutes == prefs.checkin.duration
