@@ -43,7 +43,15 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     theirs. A test of the cache itself points XDG_CACHE_HOME at a folder of its own."""
     home = tmp_path_factory.mktemp("home")
     point_home_at(home, monkeypatch.setenv, cache=_SESSION_HOME / ".cache")
-    for var in ("RITUAL_CONFIG", "RITUAL_TODAY", "SOURCE_DATE_EPOCH", "EDITOR", "VISUAL", "NO_COLOR"):
+    for var in (
+        "RITUAL_CONFIG",
+        "RITUAL_TODAY",
+        "RITUAL_NOW",
+        "SOURCE_DATE_EPOCH",
+        "EDITOR",
+        "VISUAL",
+        "NO_COLOR",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("RITUAL_LOCK_WAIT", "2")
     return home

@@ -269,6 +269,31 @@ def test_quick_has_no_exercise() -> None:
         assert focus is not None and focus.exercise not in md
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMAT_MINUTES))
+def test_thanks_open_the_checkin_when_they_are_its_focus(fmt: str) -> None:
+    """Berger's and Gottman's meetings open with appreciation: when thanks are the focus,
+    they come before the ratings, not after them."""
+    prefs = prefs_for(fmt)
+    season = a_season(fmt)
+    thanks = LIB.practice("appreciation")
+    found = [md for occ, md in season if selection.focus_practice(prefs, occ, START) == thanks]
+    assert found
+    for md in found:
+        heads = [h for h, _, _ in sections(md)]
+        ratings = next(
+            i for i, h in enumerate(heads) if h in ("Since last time", "Where you are starting from")
+        )
+        assert ratings == 1, heads
+
+
+def test_a_quick_first_checkin_agrees_the_ground_rules_it_reads_aloud_later() -> None:
+    season = a_season("quick")
+    first, second = season[0][1], season[1][1]
+    question = next(b for h, _, b in sections(first) if h == "One question")
+    assert "ground rules" in question and "pause" in question
+    assert "reading your ground rules aloud" in second
+
+
 # --------------------------------------------------------------------------- where agendas are written
 
 

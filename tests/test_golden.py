@@ -217,6 +217,10 @@ CASES = [
     # The couple's very first check-in, and their third (still the first month).
     Case("checkin-weekly-first", lambda: checkin("weekly", dt.date(2026, 11, 29))),
     Case("checkin-weekly-third", lambda: checkin("weekly", dt.date(2026, 12, 13))),
+    # The second, whose focus is thanks: it opens the check-in, before the ratings.
+    Case("checkin-weekly-second", lambda: checkin("weekly", dt.date(2026, 12, 6))),
+    # A quick first check-in: its one question is the ground rules.
+    Case("checkin-quick-first", lambda: checkin("quick", dt.date(2026, 11, 29))),
     # Well after the first month, in each format.
     Case("checkin-weekly-later", lambda: checkin("weekly", dt.date(2027, 1, 17))),
     Case("checkin-state-of-the-union", lambda: checkin("state-of-the-union", dt.date(2027, 1, 17))),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from conftest import COUPLE, Invoke, WriteConfig
 from histories import SUNDAYS, D, checkin, held, journal_records, prefs_with, year_file
 from ritualcli.core import history
 from ritualcli.core.errors import FileProblemsError, UsageError
@@ -25,7 +25,7 @@ def prefs() -> Preferences:
     return prefs_with()
 
 
-# ------------------------------------------------------------------ recording
+# ------------------------------------------------------------------ a file per year
 
 
 def test_record_writes_a_private_year_file(data: Path) -> None:
@@ -78,10 +78,22 @@ def test_entries_are_read_in_date_order_whatever_the_file_order(data: Path) -> N
     assert [e.date for e in history.load(data).entries] == [SUNDAYS[0], D(2026, 12, 4), SUNDAYS[2]]
 
 
-# ------------------------------------------------------------------ recording again adds
+def test_an_empty_history_is_the_example_couples(data: Path) -> None:
+    assert history.load(data) == History()
 
 
-# ------------------------------------------------------------------ commitments: kept, partly, let go
+def test_the_readme_example_is_a_valid_history() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    hist = history.parse(example)
+    assert [(e.date, e.status) for e in hist.entries] == [
+        (SUNDAYS[0], "held"),
+        (SUNDAYS[1], "held"),
+        (SUNDAYS[2], "skipped"),
+    ]
+    assert hist.entries[1].kept == ("c-2026-11-29-2",) and hist.entries[1].partly == ("c-2026-11-29-1",)
+    assert [g.id for g in hist.let_go] == ["c-2026-11-29-3"]
 
 
 # ------------------------------------------------------------------ a hand-edited file
@@ -171,6 +183,12 @@ def test_duplicate_entries_and_ids(data: Path) -> None:
     assert "H:9: entry[2].commitments: id 'c-1' is used twice; ids must be unique" in found
 
 
+def test_a_quoted_date_and_no_version_are_accepted(data: Path) -> None:
+    write(data, '[[entry]]\nritual = "checkin"\ndate = "2026-11-29"\nstatus = "skipped"\n')
+    (entry,) = history.load(data).entries
+    assert entry.date == SUNDAYS[0] and not entry.held
+
+
 def test_a_broken_file_is_never_overwritten(data: Path) -> None:
     path = write(data, '[[entry]]\nritual = "checkin"\ndate = "someday"\n')
     before = path.read_bytes()
@@ -179,10 +197,169 @@ def test_a_broken_file_is_never_overwritten(data: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_a_quoted_date_and_no_version_are_accepted(data: Path) -> None:
-    write(data, '[[entry]]\nritual = "checkin"\ndate = "2026-11-29"\nstatus = "skipped"\n')
-    (entry,) = history.load(data).entries
-    assert entry.date == SUNDAYS[0] and not entry.held
+def test_a_hand_edited_mistake_is_a_clear_error_with_its_line(cli: Invoke, data: Path) -> None:
+    cli("done", "checkin", "--rating", "Alex=7")
+    path = year_file(data)
+    path.write_text(path.read_text().replace("Alex = 7", "Alex = 17"))
+    for args in (
+        ["stats"],
+        ["commitments"],
+        ["agenda", "checkin"],
+        ["done", "checkin", "--note", "x"],
+        ["history"],
+    ):
+        r = cli(*args, code=2)
+        assert f"{path}:11: entry[1].ratings.Alex: 17 is not a rating" in r.stderr, args
+        assert "ritual history edit" in r.stderr
+        assert "Traceback" not in r.stderr
+    assert "Alex = 17" in path.read_text()  # left as the couple wrote it
+
+
+def test_an_id_edited_by_hand_into_no_number_does_not_stop_the_next_one(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--commit", "Alex: walk", "--commit", "Sam: cook")
+    cli("topic", "add", "money")
+    year = year_file(data)
+    year.write_text(year.read_text().replace("c-2026-12-06-1", "c-2026-12-06-²"))
+    queue = data / "history" / "topics.toml"
+    queue.write_text(queue.read_text().replace("t-2026-12-06-1", "t-2026-12-06-¹"))
+    assert "c-2026-12-06-3" in cli("done", "checkin", "--commit", "Sam: bake").stdout
+    assert "t-2026-12-06-1" in cli("topic", "add", "holidays").stdout
+
+
+def test_a_history_date_far_out_of_range_is_a_file_problem_not_a_traceback(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The year files are read as their names say (0001.toml is the year 1), and their
+    dates are held to the range ritual plans within, as the preferences' are: year 1
+    overflowed `stats --all`'s window."""
+    config = write_config(COUPLE.replace("start = 2026-11-23\n", ""))
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    old = config.parent / "history" / "0001.toml"
+    old.write_text('version = 2\n\n[[entry]]\nritual = "checkin"\ndate = 0001-01-07\n')
+    for command in (["stats", "--all"], ["history"], ["plan"]):
+        result = cli(*command, code=2)
+        assert f"{old}:5: entry[1].date: 0001-01-07 is out of range" in result.stderr, command
+
+
+# ------------------------------------------------------------------ seeing it, fixing it by hand
+
+
+def editor(tmp_path: Path, old: str, new: str) -> str:
+    """An $EDITOR that replaces ``old`` with ``new`` in the file it is given."""
+    script = tmp_path / "edit.py"
+    script.write_text(
+        textwrap.dedent(f"""\
+            import sys, pathlib
+            p = pathlib.Path(sys.argv[1])
+            p.write_text(p.read_text().replace({old!r}, {new!r}))
+            """)
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_history_lists_records_and_shows_ratings_only_where_asked(cli: Invoke, data: Path) -> None:
+    cli(
+        "done",
+        "checkin",
+        "--rating",
+        "Alex=3",
+        "--rating",
+        "Sam=9",
+        "--commit",
+        "we: walk",
+        "--note",
+        "PRIVATE",
+    )
+    cli("skip", "date-night", "--date", "2026-12-04", "--reason", "ill")
+    cli("commitments", "let-go", "c-2026-11-29-1", "--why", "rain", env={"RITUAL_TODAY": "2026-12-05"})
+    r = cli("history")  # piped, as in a script: how many rated, never the numbers
+    assert r.stdout.splitlines() == [
+        "Sun 2026-11-29  check-in    held  2 rated",
+        "    commitment c-2026-11-29-1  both: walk",
+        "    a note (private: `ritual history edit` shows it)",
+        "Fri 2026-12-04  date night  skipped",
+        "    a reason (private: `ritual history edit` shows it)",
+        "Sat 2026-12-05  let go      c-2026-11-29-1: rain",
+    ]
+    assert "ratings are shown at a terminal, or with --format json" in r.stderr
+    assert "PRIVATE" not in r.stdout and "Alex 3" not in r.stdout and "Sam 9" not in r.stdout
+    rows = json.loads(cli("history", "--format", "json").stdout)
+    assert rows[0]["ratings"] == {"Alex": 3, "Sam": 9} and rows[0]["note"] == "PRIVATE"
+    assert rows[0]["commitments"][0]["shared"] is True
+    assert [r["record"] for r in rows] == ["entry", "entry", "let-go"]
+    assert [r["date"] for r in json.loads(cli("history", "--last", "1", "--format", "json").stdout)] == [
+        "2026-12-05"
+    ]
+    assert "--last 0" in cli("history", "--last", "0", code=2).stderr
+
+
+def test_history_at_a_terminal_shows_the_ratings(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ritualcli.cli import output
+
+    cli("done", "checkin", "--rating", "Alex=3", "--rating", "Sam=9")
+    monkeypatch.setattr(output, "is_terminal", lambda stream=None: True)
+    assert "Sun 2026-11-29  check-in    held  Alex 3 · Sam 9" in cli("history").stdout
+
+
+def test_a_mistaken_rating_is_fixed_by_hand_and_nothing_else_changes(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(
+        "done",
+        "checkin",
+        "--rating",
+        "Alex=6",
+        "--rating",
+        "Sam=2",
+        "--commit",
+        "Alex: walk",
+        "--note",
+        "ours",
+    )
+    before = year_file(data).read_text()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 7"))
+    r = cli("history", "edit")
+    assert r.stdout == f"saved {year_file(data)}; `ritual undo` takes it back\n"
+    assert year_file(data).read_text() == before.replace("Sam = 2", "Sam = 7")
+    (e,) = history.load(data).entries
+    assert e.ratings == (("Alex", 6), ("Sam", 7)) and e.note == "ours" and e.commitments[0].text == "walk"
+    assert cli("undo").stdout.startswith("Undid: edited history/2026.toml by hand")
+    assert year_file(data).read_text() == before
+
+
+def test_an_invalid_hand_edit_never_replaces_the_good_file(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("done", "checkin", "--rating", "Sam=2", "--commit", "Sam: call")
+    cli(
+        "done",
+        "checkin",
+        "--date",
+        "2026-12-06",
+        "--kept",
+        "c-2026-11-29-1",
+        env={"RITUAL_TODAY": "2026-12-06"},
+    )
+    before = year_file(data).read_text()
+    # Deleting a commitment that a later entry marks kept: the later entry is the problem.
+    monkeypatch.setenv(
+        "EDITOR", editor(tmp_path, '    { id = "c-2026-11-29-1", owner = "Sam", text = "call" },\n', "")
+    )
+    r = cli("history", "edit", code=2)
+    assert (
+        "entry[2].kept: 'c-2026-11-29-1' is not the id of any commitment open before 2026-12-06" in r.stderr
+    )
+    assert f"kept {year_file(data)} unchanged; your edit is in {year_file(data)}.rejected" in r.stderr
+    assert year_file(data).read_text() == before
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 3"))
+    assert "continuing your earlier edit" in cli("history", "edit", code=2).stderr  # reopens the draft
+    assert "--year 2019: no history for 2019" in cli("history", "edit", "--year", "2019", code=2).stderr
 
 
 # ------------------------------------------------------------------ the old single file
@@ -337,126 +514,6 @@ def test_undo_takes_back_the_last_change_and_says_what(data: Path) -> None:
         history.undo(data)
 
 
-def test_undo_never_overwrites_a_hand_edit(data: Path) -> None:
-    history.record(data, held(SUNDAYS[0]))
-    history.record(data, held(SUNDAYS[1]))
-    path = year_file(data)
-    path.write_text(path.read_text() + "# by hand\n")
-    with pytest.raises(UsageError, match="has changed since"):
-        history.undo(data)
-    assert path.read_text().endswith("# by hand\n")
-
-
-def test_the_journal_keeps_the_last_twenty_changes_privately(data: Path) -> None:
-    for i in range(23):
-        history.add_topic(data, f"topic {i}", "", D(2026, 12, 1))
-    records = journal_records(data)
-    assert len(records) == 20
-    assert stat.S_IMODE(records[0].parent.stat().st_mode) == 0o700
-    assert all(stat.S_IMODE(r.stat().st_mode) == 0o600 for r in records)
-
-
-# ------------------------------------------------------------------ topics
-
-
-# ------------------------------------------------------------------ README
-
-
-def test_the_readme_example_is_a_valid_history() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
-    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
-    hist = history.parse(example)
-    assert [(e.date, e.status) for e in hist.entries] == [
-        (SUNDAYS[0], "held"),
-        (SUNDAYS[1], "held"),
-        (SUNDAYS[2], "skipped"),
-    ]
-    assert hist.entries[1].kept == ("c-2026-11-29-2",) and hist.entries[1].partly == ("c-2026-11-29-1",)
-    assert [g.id for g in hist.let_go] == ["c-2026-11-29-3"]
-
-
-def test_an_empty_history_is_the_example_couples(data: Path) -> None:
-    assert history.load(data) == History()
-
-
-def test_a_hand_edited_mistake_is_a_clear_error_with_its_line(cli: Invoke, data: Path) -> None:
-    cli("done", "checkin", "--rating", "Alex=7")
-    path = year_file(data)
-    path.write_text(path.read_text().replace("Alex = 7", "Alex = 17"))
-    for args in (
-        ["stats"],
-        ["commitments"],
-        ["agenda", "checkin"],
-        ["done", "checkin", "--note", "x"],
-        ["history"],
-    ):
-        r = cli(*args, code=2)
-        assert f"{path}:11: entry[1].ratings.Alex: 17 is not a rating" in r.stderr, args
-        assert "ritual history edit" in r.stderr
-        assert "Traceback" not in r.stderr
-    assert "Alex = 17" in path.read_text()  # left as the couple wrote it
-
-
-def editor(tmp_path: Path, old: str, new: str) -> str:
-    """An $EDITOR that replaces ``old`` with ``new`` in the file it is given."""
-    script = tmp_path / "edit.py"
-    script.write_text(
-        textwrap.dedent(f"""\
-            import sys, pathlib
-            p = pathlib.Path(sys.argv[1])
-            p.write_text(p.read_text().replace({old!r}, {new!r}))
-            """)
-    )
-    return f"{sys.executable} {script}"
-
-
-def test_history_lists_records_and_shows_ratings_only_where_asked(cli: Invoke, data: Path) -> None:
-    cli(
-        "done",
-        "checkin",
-        "--rating",
-        "Alex=3",
-        "--rating",
-        "Sam=9",
-        "--commit",
-        "we: walk",
-        "--note",
-        "PRIVATE",
-    )
-    cli("skip", "date-night", "--date", "2026-12-04", "--reason", "ill")
-    cli("commitments", "let-go", "c-2026-11-29-1", "--why", "rain", env={"RITUAL_TODAY": "2026-12-05"})
-    r = cli("history")  # piped, as in a script: how many rated, never the numbers
-    assert r.stdout.splitlines() == [
-        "Sun 2026-11-29  check-in    held  2 rated",
-        "    commitment c-2026-11-29-1  both: walk",
-        "    a note (private: `ritual history edit` shows it)",
-        "Fri 2026-12-04  date night  skipped",
-        "    a reason (private: `ritual history edit` shows it)",
-        "Sat 2026-12-05  let go      c-2026-11-29-1: rain",
-    ]
-    assert "ratings are shown at a terminal, or with --format json" in r.stderr
-    assert "PRIVATE" not in r.stdout and "Alex 3" not in r.stdout and "Sam 9" not in r.stdout
-    rows = json.loads(cli("history", "--format", "json").stdout)
-    assert rows[0]["ratings"] == {"Alex": 3, "Sam": 9} and rows[0]["note"] == "PRIVATE"
-    assert rows[0]["commitments"][0]["shared"] is True
-    assert [r["record"] for r in rows] == ["entry", "entry", "let-go"]
-    assert [r["date"] for r in json.loads(cli("history", "--last", "1", "--format", "json").stdout)] == [
-        "2026-12-05"
-    ]
-    assert "--last 0" in cli("history", "--last", "0", code=2).stderr
-
-
-def test_history_at_a_terminal_shows_the_ratings(
-    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from ritualcli.cli import output
-
-    cli("done", "checkin", "--rating", "Alex=3", "--rating", "Sam=9")
-    monkeypatch.setattr(output, "is_terminal", lambda stream=None: True)
-    assert "Sun 2026-11-29  check-in    held  Alex 3 · Sam 9" in cli("history").stdout
-
-
 def test_a_mistaken_done_is_taken_back_with_undo_and_nothing_else_is_lost(cli: Invoke, data: Path) -> None:
     cli("done", "checkin", "--as", "Alex", "--rating", "6", "--commit", "walk")
     cli("topic", "add", "the holidays")
@@ -490,56 +547,32 @@ def test_a_mistaken_done_is_taken_back_with_undo_and_nothing_else_is_lost(cli: I
     assert "nothing to undo" in cli("undo", code=2).stderr
 
 
-def test_a_mistaken_rating_is_fixed_by_hand_and_nothing_else_changes(
-    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cli(
-        "done",
-        "checkin",
-        "--rating",
-        "Alex=6",
-        "--rating",
-        "Sam=2",
-        "--commit",
-        "Alex: walk",
-        "--note",
-        "ours",
-    )
-    before = year_file(data).read_text()
-    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 7"))
-    r = cli("history", "edit")
-    assert r.stdout == f"saved {year_file(data)}; `ritual undo` takes it back\n"
-    assert year_file(data).read_text() == before.replace("Sam = 2", "Sam = 7")
-    (e,) = history.load(data).entries
-    assert e.ratings == (("Alex", 6), ("Sam", 7)) and e.note == "ours" and e.commitments[0].text == "walk"
-    assert cli("undo").stdout.startswith("Undid: edited history/2026.toml by hand")
-    assert year_file(data).read_text() == before
+def test_undo_never_overwrites_a_hand_edit(data: Path) -> None:
+    history.record(data, held(SUNDAYS[0]))
+    history.record(data, held(SUNDAYS[1]))
+    path = year_file(data)
+    path.write_text(path.read_text() + "# by hand\n")
+    with pytest.raises(UsageError, match="has changed since"):
+        history.undo(data)
+    assert path.read_text().endswith("# by hand\n")
 
 
-def test_an_invalid_hand_edit_never_replaces_the_good_file(
-    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_undo_refuses_a_file_edited_by_hand_into_bytes_that_are_not_text(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cli("done", "checkin", "--rating", "Sam=2", "--commit", "Sam: call")
-    cli(
-        "done",
-        "checkin",
-        "--date",
-        "2026-12-06",
-        "--kept",
-        "c-2026-11-29-1",
-        env={"RITUAL_TODAY": "2026-12-06"},
-    )
-    before = year_file(data).read_text()
-    # Deleting a commitment that a later entry marks kept: the later entry is the problem.
-    monkeypatch.setenv(
-        "EDITOR", editor(tmp_path, '    { id = "c-2026-11-29-1", owner = "Sam", text = "call" },\n', "")
-    )
-    r = cli("history", "edit", code=2)
-    assert (
-        "entry[2].kept: 'c-2026-11-29-1' is not the id of any commitment open before 2026-12-06" in r.stderr
-    )
-    assert f"kept {year_file(data)} unchanged; your edit is in {year_file(data)}.rejected" in r.stderr
-    assert year_file(data).read_text() == before
-    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 3"))
-    assert "continuing your earlier edit" in cli("history", "edit", code=2).stderr  # reopens the draft
-    assert "--year 2019: no history for 2019" in cli("history", "edit", "--year", "2019", code=2).stderr
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    year = year_file(data)
+    year.write_bytes(year.read_bytes() + b"\xff\n")
+    result = cli("undo", code=2)
+    assert "has changed since" in result.stderr
+    assert year.read_bytes().endswith(b"\xff\n")  # the hand edit is kept
+
+
+def test_the_journal_keeps_the_last_twenty_changes_privately(data: Path) -> None:
+    for i in range(23):
+        history.add_topic(data, f"topic {i}", "", D(2026, 12, 1))
+    records = journal_records(data)
+    assert len(records) == 20
+    assert stat.S_IMODE(records[0].parent.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(r.stat().st_mode) == 0o600 for r in records)

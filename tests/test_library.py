@@ -130,6 +130,17 @@ def test_no_focus_repeats_a_section_every_checkin_already_has(lib: library.Libra
     assert "last time's commitments" not in follow.exercise
 
 
+def test_an_exercise_about_a_friction_between_you_is_tagged_conflict(lib: library.Library) -> None:
+    """A couple whose off_limits name conflict never gets asked to pick a friction, an
+    irritation or something the other did that bothered them, whatever its prompts say."""
+    about_friction = re.compile(
+        r"friction|irritation|bothered|after a disagreement|when a conversation feels threat"
+    )
+    untagged = [p.id for p in lib.practices if about_friction.search(p.exercise) and "conflict" not in p.tags]
+    assert untagged == []
+    assert {p.id for p in lib.practices if about_friction.search(p.exercise)} >= {"two-sides", "i-statements"}
+
+
 def test_every_word_of_each_vocabulary_is_used_and_documented(lib: library.Library) -> None:
     prompts = [q for p in lib.practices for q in p.prompts] + [q for i in lib.ideas for q in i.prompts]
     assert {t for q in prompts for t in q.tags} == set(vocabulary.TOPICS)
@@ -152,6 +163,8 @@ def test_idea_library_is_big_enough_and_well_tagged(lib: library.Library) -> Non
         # Prompts deepen in order: light first, never shallower than the one before, deep last.
         levels = [q.level for q in i.prompts]
         assert len(levels) >= 3 and levels == sorted(levels) and levels[0] == 0 and levels[-1] == 2, i.id
+        # A date turns the two of you towards each other: no grievance to open mid-evening.
+        assert not [q.text for q in i.prompts if "conflict" in q.tags], i.id
 
 
 def test_every_slot_of_the_year_has_plenty_of_ideas(lib: library.Library) -> None:

@@ -171,6 +171,17 @@ def test_low_ratings_open_the_agenda_before_anything_else_and_only_the_couples_o
     assert "First, how you are" not in shared and "gentle note" not in shared and "least safe" not in shared
 
 
+def test_a_first_low_rating_already_says_where_to_turn_when_less_safe_means_afraid() -> None:
+    """Before any streak, the opening asks the one who felt least safe what would help, in
+    front of the other; if that is fear, the agenda must not be the way through it."""
+    prefs = prefs_with()
+    md = agenda.render(prefs, checkin(prefs, D(2026, 12, 20)), user_dir=None, history=history.parse(FOLLOWED))
+    opening = md[md.index("## First, how you are") : md.index("## Appreciations")]
+    assert "gentle note" not in opening  # no streak yet
+    assert "being afraid" in opening and "the note on safety at the end says" in opening
+    assert "abuse, physical or emotional" in md[md.index("A note on safety") :]
+
+
 def test_a_two_beside_a_nine_opens_the_next_agenda_and_only_there(
     cli: Invoke, data: Path, write_config: WriteConfig, tmp_path: Path
 ) -> None:

@@ -103,6 +103,14 @@ def test_done_mistakes_are_clear_and_exit_2(cli: Invoke, data: Path, args: list[
     assert not (data / "history").exists()
 
 
+@pytest.mark.parametrize("value", ["²", "1" * 5000])
+def test_a_rating_that_int_cannot_read_is_a_usage_error(cli: Invoke, data: Path, value: str) -> None:
+    """str.isdigit says yes to "²", and to 5,000 digits; int() then raises."""
+    result = cli("done", "checkin", "--rating", f"Alex={value}", code=2)
+    assert "is not a rating" in result.stderr
+    assert len(result.stderr) < 300  # the value is quoted short, not in full
+
+
 def test_unplanned_checkin_is_allowed_when_asked_for(cli: Invoke, data: Path) -> None:
     r = cli("done", "checkin", "--date", "2026-11-30", "--unplanned", "--rating", "Sam=6")
     assert "Recorded the check-in of Mon 2026-11-30 (unplanned) as held." in r.stdout

@@ -116,6 +116,31 @@ def test_focus_order_is_the_couples_own() -> None:
     assert a == rotation('["Sam", "Alex"]')  # the order of the names does not change the plan
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    names=st.lists(st.text("abcdefghijklmnop", min_size=1, max_size=8), min_size=2, max_size=3, unique=True),
+    off_limits=st.lists(st.sampled_from(LIB.topics), max_size=4, unique=True),
+)
+def test_after_the_first_month_conflict_and_repair_practices_are_spread_out(
+    names: list[str], off_limits: list[str]
+) -> None:
+    """Never two conflict or repair practices in a row (wrapping round), and the rotation opens gently."""
+    prefs = prefs_from(f"[conversation]\noff_limits = {json.dumps(off_limits)}\n", partners=json.dumps(names))
+    kinds = {p.id: p.kind for p in LIB.practices}
+    off = set(off_limits)
+    # Every practice the couple's limits leave a question of, once each, then again in that order.
+    usable = {
+        p.id for p in LIB.practices if not off & set(p.tags) and any(not off & set(q.tags) for q in p.prompts)
+    }
+    n = len(usable)
+    ids = focus_ids(prefs, checkins(prefs, 4 + 2 * n))[4:]
+    assert sorted(ids[:n]) == sorted(usable) and ids[n:] == ids[:n]
+    hard = [kinds[i] in ("conflict", "repair") for i in ids]
+    assert hard[:n].count(True) * 2 <= n  # enough gentle ones here to spread them out
+    assert not hard[0] and not hard[1]
+    assert not any(a and b for a, b in itertools.pairwise(hard)), [kinds[i] for i in ids]
+
+
 def test_prompts_do_not_repeat_until_their_deck_is_used_up() -> None:
     prefs = prefs_from('[conversation]\ndepth = "deep"\n')
     n = len(LIB.practices)

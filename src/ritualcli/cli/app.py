@@ -25,6 +25,7 @@ from .options import ConfigOption, check_arguments
 # order `ritual --help` lists them: most used first.
 COMMANDS = {
     "plan": ("plan", "plan"),
+    "start": ("start", "start"),
     "agenda": ("agenda", "agenda"),
     "export": ("export", "app"),
     "weekly": ("weekly", "weekly"),
@@ -100,7 +101,7 @@ app = typer.Typer(
     rich_markup_mode=_MARKUP,
     name="ritual",
     help="Plan your relationship rituals: a weekly check-in and a regular date night.\n\n"
-    "Start with `ritual init`, then `ritual plan`.",
+    "Start with `ritual init`, then `ritual plan`; sit down together with `ritual start`.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=True,

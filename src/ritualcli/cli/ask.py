@@ -1,8 +1,9 @@
 """Asking the couple at a terminal what a check-in came to: ratings in private, and the rest.
 
-Used by `ritual done` (and meant for `ritual start`): each function asks one kind
-of question and returns plain values for a ``history.Draft``. Enter skips any
-question. Only ever called when stdin is a terminal.
+Used by `ritual done` and `ritual start`: each function asks one kind of question
+and returns plain values for a ``history.Draft``; ``about`` asks several and puts
+the answers in the draft. Enter skips any question. Only ever called when stdin
+is a terminal.
 
 Ratings are private: each partner types theirs with no echo, after a "pass the
 keyboard" step, and the numbers are shown only once everyone's are in, so neither
@@ -19,7 +20,8 @@ import typer
 from . import output
 
 if TYPE_CHECKING:
-    from ..core.history import Open, Topic
+    from ..core.history import Draft, Open, Topic
+    from ..core.history.draft import Questions
     from ..core.preferences import Preferences
 
 RATING_QUESTION = "how safe did you feel to be open this week?"
@@ -28,6 +30,24 @@ _CHOICES = {"k": "kept", "p": "partly", "n": "not yet", "l": "let go"}
 
 def _line(text: str) -> str:
     return str(typer.prompt(text, default="", show_default=False)).strip()
+
+
+def about(kinds: Sequence[str], q: Questions, prefs: Preferences, given: Draft) -> Draft:
+    """Ask the questions ``kinds`` names (``core.sections.ASKS``) that ``q`` has, in that order;
+    ``given`` with those answers in place of any it had (asked again, the new answers count)."""
+    from ..core import sections
+
+    for kind in kinds:
+        if kind == sections.RATINGS and q.ratings:
+            given = given._replace(ratings=tuple(ratings(q.names)))
+        elif kind == sections.FOLLOW_THROUGH:
+            kept, partly, let_go = (tuple(ids) for ids in follow_up(q.open))
+            given = given._replace(kept=kept, partly=partly, let_go=let_go)
+        elif kind == sections.TOPICS:
+            given = given._replace(discussed=tuple(topics_discussed(q.topics)))
+        elif kind == sections.COMMITMENTS:
+            given = given._replace(commitments=tuple(commitments(prefs, q.names)))
+    return given
 
 
 def ratings(names: Sequence[str]) -> list[tuple[str, int]]:
@@ -99,7 +119,7 @@ def topics_discussed(queue: Sequence[Topic]) -> list[str]:
     while True:
         answer = _line("Which did you talk about? (numbers, or Enter for none)")
         picks = answer.replace(",", " ").split()
-        if all(p.isdigit() and 1 <= int(p) <= len(queue) for p in picks):
+        if all(p.isdecimal() and len(p) < 6 and 1 <= int(p) <= len(queue) for p in picks):
             return list(dict.fromkeys(queue[int(p) - 1].id for p in picks))
         output.err(f"  numbers from 1 to {len(queue)}, please (or Enter for none)")
 

@@ -8,11 +8,14 @@ import stat
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..core.errors import UsageError
+
+if TYPE_CHECKING:
+    from ..core.preferences import Preferences
 
 ConfigOption = Annotated[
     Path | None,
@@ -83,6 +86,15 @@ def check_weeks(weeks: int) -> int:
     if not 1 <= weeks <= MAX_WEEKS:
         raise UsageError(f"--weeks {weeks}: give a number of weeks from 1 to {MAX_WEEKS}")
     return weeks
+
+
+def days_shown(prefs: Preferences, from_: str | None, weeks: int) -> tuple[dt.date, dt.date]:
+    """--from and --weeks as the days [start, until) a command covers: from today in
+    the couple's zone, unless --from says otherwise."""
+    from ..core import clock
+
+    start = date_value(from_, "--from") or clock.today(prefs.zone)
+    return start, start + dt.timedelta(weeks=weeks)
 
 
 def date_value(text: str | None, flag: str) -> dt.date | None:

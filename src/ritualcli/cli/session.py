@@ -12,6 +12,8 @@ from ..core.preferences import Preferences
 from . import output
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from ..core.history import History
 
 
@@ -59,6 +61,15 @@ class Session(NamedTuple):
         series = calendar_state.load(calendar_state.path_for(self.config)).series
         return prefs._replace(series=series) if series else prefs
 
+    def locked(self, prefs: Preferences) -> AbstractContextManager[None]:
+        """The data folder's lock, while a command reads what ``ritual done`` writes and
+        writes what it shares; none for the example couple, whose folder may not exist."""
+        import contextlib
+
+        from ..core import fsio
+
+        return contextlib.nullcontext() if prefs.is_example else fsio.locked(self.data_dir)
+
     def history(self, prefs: Preferences, since: dt.date | None = None) -> History:
         """The couple's history, read once for the command; empty for the example couple.
 
@@ -71,4 +82,11 @@ class Session(NamedTuple):
 
 
 def open_session(config: Path | None) -> Session:
-    return Session(paths.config_path(config))
+    return Session(paths.config_path(config, app_dir))
+
+
+def app_dir() -> Path:
+    """ritual's folder in the platform's config folder (honours XDG_CONFIG_HOME)."""
+    import typer
+
+    return Path(typer.get_app_dir("ritual"))

@@ -2,12 +2,14 @@
 
 This module decides what an agenda holds (the context a template gets); finding
 and rendering the templates, in a sandbox, is ``templating``'s job. Every
-user-provided string reaches the templates raw and is escaped there with the
-``md`` filter, so a name or a commitment cannot inject Markdown or HTML.
+user-provided string reaches the templates as it is and is escaped on its way out
+by the templates' Markdown autoescape (``mdsafe``), so a name or a commitment
+cannot inject Markdown or HTML; only ritual's own text is passed in ``trusted``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,10 +28,16 @@ DATE_FALLBACK_PRACTICE = "shared-vulnerability"
 # A focus practice that is itself the work of a section every check-in has: that
 # section gives way to it, so an agenda never asks for the same thing twice.
 SECTION_OF = {"appreciation": "appreciations", "active-listening": "turns"}
+# The practices whose prompts a date night may draw on beyond its idea's: everyday
+# closeness, not disagreements or repair.
+DATE_DECK_KINDS = ("connection", "foundation")
 # The partial that words the support note; check-in agendas include it, `ritual stats` renders it.
 SUPPORT_TEMPLATE = f"_support{templates_dir.SUFFIX}"
 # The note on safety that ends every agenda; `ritual stats` shows it beside the support note.
 SAFETY_TEMPLATE = f"_safety{templates_dir.SUFFIX}"
+# What `ritual start repair` shows during a break called under the pause rule.
+BREAK_TEMPLATE = f"_break{templates_dir.SUFFIX}"
+BREAK_MINUTES = 20
 
 
 class When(NamedTuple):
@@ -174,17 +182,12 @@ def render(
         }
     else:
         fit = date_ideas.idea_fit(prefs, occ)
-        level = firstmonth.level(prefs, began, occ.date)
-        off = firstmonth.off_limits(prefs, began, occ.date)
-        talk = selection.climbing(fit.idea.prompts if fit.idea else _fallback_prompts(), level, off)
         context |= {
             "part_of_day": date_ideas.time_of_day(occ.start.time()),
             "practices": {p.id: p for p in library.load().practices},
             "idea": fit.idea,
             "idea_note": templating.trusted(fit.note),  # Markdown: the tags in it are escaped
-            "idea_prompts": [
-                next(q for q in talk if q.depth == d) for d in dict.fromkeys(q.depth for q in talk)
-            ],
+            "idea_prompts": list(_date_talk(prefs, occ, began, fit.idea)[0]),
             "budget": prefs.dates.budget,
         }
     return templating.render(user_dir, template_name(prefs, occ.ritual), context)
@@ -224,6 +227,11 @@ def safety_note(prefs: Preferences, *, user_dir: Path | None) -> str:
     return templating.render(user_dir, SAFETY_TEMPLATE, _common(prefs) | {"ritual": "stats"}).strip()
 
 
+def break_note(prefs: Preferences, *, user_dir: Path | None) -> str:
+    """The grounding text of a repair's break (``BREAK_MINUTES``), as Markdown."""
+    return templating.render(user_dir, BREAK_TEMPLATE, _common(prefs) | {"minutes": BREAK_MINUTES}).strip()
+
+
 def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
     """The repair agenda: for after a hard conversation, whenever it is needed.
 
@@ -246,6 +254,47 @@ def render_repair(prefs: Preferences, *, user_dir: Path | None) -> str:
 
 def _boxes(total: int) -> Callable[[Mapping[str, Any]], dict[str, int]]:
     return lambda weights: timebox(weights, total)
+
+
+def _date_talk(
+    prefs: Preferences, occ: Occurrence, began: dt.date, idea: library.Idea | None
+) -> tuple[tuple[Prompt, ...], tuple[Prompt, ...]]:
+    """A date night's prompts: those its agenda lists (one per depth, lightest first), and
+    every one its idea (or the fallback practice) allows, as deep as the climb goes."""
+    level = firstmonth.level(prefs, began, occ.date)
+    off = firstmonth.off_limits(prefs, began, occ.date)
+    talk = selection.climbing(idea.prompts if idea else _fallback_prompts(), level, off)
+    listed = tuple(next(q for q in talk if q.depth == d) for d in dict.fromkeys(q.depth for q in talk))
+    return listed, talk
+
+
+def date_deck(prefs: Preferences, occ: Occurrence, history: History) -> tuple[Prompt, ...]:
+    """Every prompt a date night can draw, one after another, none twice (`ritual start`).
+
+    First the prompts its agenda lists, then the rest of its idea's, then the
+    conversation decks of the library's connection and foundation practices, in the
+    couple's own order, lightest first: each as deep as the climb and
+    ``conversation.depth`` allow, none on an ``off_limits`` topic.
+    """
+    began = firstmonth.began(prefs, history)
+    listed, talk = _date_talk(prefs, occ, began, date_ideas.idea_fit(prefs, occ).idea)
+    level = firstmonth.level(prefs, began, occ.date)
+    off = firstmonth.off_limits(prefs, began, occ.date)
+    salt = selection.seed(prefs, DATE_NIGHT)
+    decks = [
+        q
+        for p in library.load().practices
+        if p.kind in DATE_DECK_KINDS and not off.intersection(p.tags)
+        for q in selection.climbing(p.prompts, level, off)
+    ]
+    decks.sort(key=lambda q: (q.level, selection.order(salt, q.text)))
+    seen: set[str] = set()
+    deck = []
+    for q in (*listed, *talk, *decks):
+        if q.text not in seen:
+            seen.add(q.text)
+            deck.append(q)
+    return tuple(deck)
 
 
 def _fallback_prompts() -> tuple[Prompt, ...]:

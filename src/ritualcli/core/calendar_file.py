@@ -6,15 +6,12 @@ file and gets none.
 
 Locking: the functions here read and write the state, so the caller holds
 ``fsio.locked(data_dir)`` around them (``ritual weekly`` already does, and
-``flock`` on a second descriptor in the same process would wait for itself);
-``export_locked`` is the way in for callers that do not.
+``flock`` on a second descriptor in the same process would wait for itself).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from . import calendar_ics, calendar_state, clock, fsio, paths
@@ -78,13 +75,3 @@ def write_export(config: Path, prefs: Preferences, export: Export, path: Path) -
     changed = fsio.write_if_changed(path, export.data)
     remember(config, prefs, export)
     return changed
-
-
-@contextlib.contextmanager
-def export_locked(config: Path, prefs: Preferences) -> Iterator[None]:
-    """Hold the data-dir lock, except for the example couple, whose folder may not exist."""
-    if prefs.is_example:
-        yield
-        return
-    with fsio.locked(paths.data_dir(config)):
-        yield

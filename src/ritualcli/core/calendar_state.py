@@ -16,8 +16,7 @@ must. Every value is checked with the shared toolkit before it is converted: a
 damaged file is a file problem (exit 2) naming the key and line.
 """
 
-# No `from __future__ import annotations`: ``ritual plan`` loads these records (see
-# preferences.py: NamedTuple compiles string annotations, doubling their cost).
+from __future__ import annotations
 
 import datetime as dt
 import re
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import filecheck, paths, tomlwrite
-from .filecheck import Checker
+from .filecheck import Checker, shown
 from .preferences import CADENCES, RITUALS, WEEKDAYS, Ritual, check_date_range
 
 STATE_NAME = paths.CALENDAR_STATE_NAME
@@ -52,7 +51,7 @@ class Rule(NamedTuple):
     duration: int  # minutes
 
     @classmethod
-    def of(cls, ritual: Ritual) -> "Rule":
+    def of(cls, ritual: Ritual) -> Rule:
         week = ritual.week_of_month if ritual.cadence == "monthly" else 1
         return cls(ritual.cadence, ritual.day, week, ritual.time, ritual.duration)
 
@@ -109,18 +108,14 @@ def parse(text: str, source: str) -> CalendarState:
     check = Checker(source, text, hint=_HINT)
     version = doc.get("version")
     if isinstance(version, bool) or version not in (1, STATE_VERSION):
-        check.add(
-            "version", f"expected {STATE_VERSION} (or 1, from an earlier ritual), got {_shown(version)}"
-        )
+        check.add("version", f"expected {STATE_VERSION} (or 1, from an earlier ritual), got {shown(version)}")
         check.raise_if_any()
     allowed = (
         ("version", "install", "anchor", "series")
         if version == 2
         else ("version", "anchor", "couple_id", *RITUALS)
     )
-    for key in doc:
-        if key not in allowed:
-            check.unknown(key, allowed)
+    check.unknown_keys("", doc, allowed)
     anchor = _date(check, "anchor", doc.get("anchor"))
     if version == 1:
         state = _version_1(check, doc, anchor)
@@ -152,12 +147,8 @@ def _version_1(check: Checker, doc: Mapping[str, Any], anchor: dt.date | None) -
         if not isinstance(table, dict):
             check.add(kind, "expected a table")
             continue
-        for key in table:
-            if key not in ("sequence", "schedule", "content", "stamp"):
-                check.unknown(f"{kind}.{key}", ("sequence", "schedule", "content", "stamp"))
-        for key in ("sequence", "stamp"):
-            if key not in table:
-                check.add(f"{kind}.{key}", "is missing")
+        check.unknown_keys(kind, table, ("sequence", "schedule", "content", "stamp"))
+        check.missing_keys(kind, table, ("sequence", "stamp"))
         sequence = check_int(check, f"{kind}.sequence", table.get("sequence"), 0, MAX_SEQUENCE)
         stamp = check_stamp(check, f"{kind}.stamp", table.get("stamp"))
         if sequence is not None and stamp is not None:
@@ -172,15 +163,11 @@ def _series(check: Checker, key: str, item: object) -> Series | None:
         check.add(key, "expected a table")
         return None
     fields = ("ritual", "uid", "begins", "rule", "sequence", "content", "stamp", "instances")
-    for name in item:
-        if name not in fields:
-            check.unknown(f"{key}.{name}", fields)
-    for name in ("ritual", "uid", "rule", "sequence", "stamp"):
-        if name not in item:
-            check.add(f"{key}.{name}", "is missing")
+    check.unknown_keys(key, item, fields)
+    check.missing_keys(key, item, ("ritual", "uid", "rule", "sequence", "stamp"))
     ritual = item.get("ritual")
     if "ritual" in item and ritual not in RITUALS:
-        check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {_shown(ritual)}")
+        check.add(f"{key}.ritual", f"expected one of {', '.join(RITUALS)}, got {shown(ritual)}")
     uid = check_text(
         check, f"{key}.uid", item.get("uid"), re.compile(r"[!-~]{1,255}"), "a UID (printable ASCII)"
     )
@@ -202,9 +189,7 @@ def _rule(check: Checker, key: str, value: object) -> Rule | None:
         if value is not None:  # a missing rule is reported with the other missing keys
             check.add(key, "expected { cadence = …, day = …, week_of_month = …, time = …, duration = … }")
         return None
-    for name in value:
-        if name not in Rule._fields:
-            check.unknown(f"{key}.{name}", Rule._fields)
+    check.unknown_keys(key, value, Rule._fields)
     cadence, day, time = value.get("cadence"), value.get("day"), value.get("time")
     ok = True
     if cadence not in CADENCES:
@@ -262,16 +247,11 @@ def _check_order(check: Checker, found: tuple[Series, ...]) -> None:
         last[series.ritual] = series
 
 
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
 def check_int(check: Checker, key: str, value: object, lo: int, hi: int) -> int | None:
     if value is None:  # reported as missing where it is required
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        check.add(key, f"expected a whole number, got {_shown(value)}")
+        check.add(key, f"expected a whole number, got {shown(value)}")
         return None
     if not lo <= value <= hi:
         # Not echoed: the value may be thousands of digits long.

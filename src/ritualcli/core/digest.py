@@ -19,5 +19,6 @@ except ImportError:  # another interpreter
     from hashlib import sha256  # type: ignore[assignment,no-redef,unused-ignore]
 
 
-def sha256_hex(text: str) -> str:
-    return str(sha256(text.encode("utf-8")).hexdigest())
+def sha256_hex(data: str | bytes) -> str:
+    """The SHA-256 of ``data`` (text as UTF-8), in hex."""
+    return str(sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest())

@@ -20,7 +20,7 @@ import difflib
 import os
 import re
 import stat
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,21 +30,38 @@ from .errors import FileProblemsError, Problem, WorkError, describe
 SUGGEST_LIMIT = 100
 
 
-def did_you_mean(word: str, options: Iterable[str], *, prefix: str = "") -> str:
+def did_you_mean(
+    word: str, options: Iterable[str], *, prefix: str = "", full: Mapping[str, str] | None = None
+) -> str:
     """``"did you mean checkin.day?"`` for the closest option, or ``""``: one style everywhere.
 
     ``prefix`` is put before the option (a table, for a key). The suggestion is written
-    bare, as the user would type it in the file or on the command line.
+    bare, as the user would type it in the file or on the command line. ``full``: the
+    name to suggest for an option matched by a short one ("weekly" for "checkin/weekly").
     """
     # A fuzzy match is quadratic in the word's length: a runaway word matches nothing anyway.
     near = difflib.get_close_matches(word[:100], list(options), n=1, cutoff=0.6)
-    return f"did you mean {prefix}{near[0]}?" if near else ""
+    if not near:
+        return ""
+    return f"did you mean {prefix}{full[near[0]] if full else near[0]}?"
 
 
 def with_suggestion(message: str, word: str, options: Iterable[str], *, prefix: str = "") -> str:
     """``message``, then ``; did you mean X?`` when one option is close to ``word``."""
     tip = did_you_mean(word, options, prefix=prefix)
     return f"{message}; {tip}" if tip else message
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as a message quotes it: a long text cut short, a huge number not spelt out
+    (turning one of more than 4,300 digits into text would itself fail)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 64 else "a number far out of range"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    return repr(value)
 
 
 # --------------------------------------------------------------------------- reading
@@ -69,14 +86,12 @@ def read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
             raise WorkError(f"cannot read {what} {path}: it is a directory")
         if not stat.S_ISREG(info.st_mode):
             raise WorkError(f"cannot read {what} {path}: it is {kind(info.st_mode)}, not a regular file")
-        if info.st_size > max_bytes:
-            raise FileProblemsError(str(path), [Problem("", _too_big(info.st_size, what, max_bytes))])
+        check_size(info.st_size, str(path), what, max_bytes)
         chunks = []
         size = 0
         while chunk := os.read(fd, 1 << 16):
             size += len(chunk)
-            if size > max_bytes:  # it grew while we read
-                raise FileProblemsError(str(path), [Problem("", _too_big(size, what, max_bytes))])
+            check_size(size, str(path), what, max_bytes)  # it may grow while we read
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
@@ -96,8 +111,10 @@ def kind(mode: int) -> str:
     return "not a file"
 
 
-def _too_big(size: int, what: str, limit: int) -> str:
-    return f"is {size} bytes; a {what} is at most {limit}"
+def check_size(size: int, source: str, what: str, limit: int) -> None:
+    """A file (``what``: "preferences file") of ``size`` bytes over ``limit`` is a file problem."""
+    if size > limit:
+        raise FileProblemsError(source, [Problem("", f"is {size} bytes; a {what} is at most {limit}")])
 
 
 def decode(data: bytes, source: str) -> str:
@@ -129,6 +146,15 @@ def read_text_if_present(path: Path, what: str, max_bytes: int) -> str | None:
 
 _WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 _LONG_NUMBER = re.compile(r"\d{4000,}")
+# int() refuses more than 4,300 digits (CVE-2020-10735): tomllib and jinja's compiler
+# then fail with a ValueError. No setting or template has a use for such a number.
+LONG_NUMBER = "a number is far too long (thousands of digits)"
+
+
+def long_number_line(text: str) -> int | None:
+    """The line of the first number in ``text`` too long for int(), if there is one."""
+    found = _LONG_NUMBER.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def parse_toml(text: str, source: str, what: str, *, hint: str | None = None) -> dict[str, Any]:
@@ -153,10 +179,7 @@ def parse_toml(text: str, source: str, what: str, *, hint: str | None = None) ->
         # tomllib recurses per nesting level; a hostile file can exhaust the stack.
         problem = Problem("", f"is nested too deeply to be a {what}")
     except ValueError:
-        # int() refuses more than 4,300 digits (CVE-2020-10735): no setting has a use for one.
-        long = _LONG_NUMBER.search(text)
-        line = text.count("\n", 0, long.start()) + 1 if long else None
-        problem = Problem("", "a number is far too long (thousands of digits)", line=line)
+        problem = Problem("", LONG_NUMBER, line=long_number_line(text))
     except Exception as exc:  # whatever else the parser trips on is still the file's fault
         problem = Problem("", f"cannot be read as TOML ({type(exc).__name__})")
     raise FileProblemsError(source, [problem], hint=hint) from None
@@ -278,6 +301,27 @@ class Checker:
             prefix = f"{table}." if table and not table.endswith("]") else ""
             message = with_suggestion(message, leaf, allowed, prefix=prefix)
         self.add(key, f"{message} (allowed here: {', '.join(allowed)})", find=find)
+
+    def unknown_keys(
+        self, at: str, table: Mapping[str, object], allowed: Collection[str], *, find_key: bool = False
+    ) -> bool:
+        """Every key of ``table`` (the table at ``at``; "" for the file itself) that is not
+        one of ``allowed`` is a problem (``unknown``); True if there was one.
+
+        ``find_key``: the table is inline, so each key is found by its own ``key =``.
+        """
+        found = False
+        for key in table:
+            if key not in allowed:
+                self.unknown(f"{at}.{key}" if at else key, allowed, find=f"{key} =" if find_key else None)
+                found = True
+        return found
+
+    def missing_keys(self, at: str, table: Mapping[str, object], required: Iterable[str]) -> None:
+        """Each of ``required`` that ``table`` (at ``at``) lacks is a problem."""
+        for key in required:
+            if key not in table:
+                self.add(f"{at}.{key}", "is missing")
 
     def __bool__(self) -> bool:
         return bool(self.problems)

@@ -42,11 +42,15 @@ def began(prefs: Preferences, history: History | None) -> dt.date:
     """When the couple began: couple.start, else the first recorded check-in, else today.
 
     ``history`` is needed only when ``couple.start`` is unset (pass None otherwise,
-    and ``ritual plan`` reads no history file).
+    and ``ritual plan`` reads no history file). Loaded from a day on, it knows the
+    first check-in of the years it did not read from the index (``History.start``),
+    so every command names the same focus for a date however much history it read.
     """
     if prefs.couple.start is not None:
         return prefs.couple.start
     if history is not None:
+        if history.start.first_held is not None:
+            return history.start.first_held
         held = [e.date for e in history.entries if e.ritual == "checkin" and e.held]
         if held:
             return min(held)

@@ -18,7 +18,6 @@ import math
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -201,6 +200,10 @@ class Batch:
         self._stage(path, data)
 
     def _stage(self, path: Path, data: bytes) -> None:
+        # Here, not at the top: tempfile (with random) costs about a millisecond, and
+        # the commands that only read (plan, reading the history's index) load fsio.
+        import tempfile
+
         folder = path.parent
         if folder not in self._folders:
             ensure_dir(folder)
@@ -271,17 +274,6 @@ def backup(path: Path) -> Path | None:
     except OSError as exc:
         raise WorkError(f"cannot back up {path}: {describe(exc)}") from None
     return bak
-
-
-def read_text(path: Path, what: str = "file", max_bytes: int = 10_000_000) -> str:
-    """Read a UTF-8 text file, turning OS errors into clear messages (exit 1).
-
-    Through ``filecheck.read_bytes``: a FIFO or a device at the path is refused
-    rather than read for ever. Callers turn UnicodeDecodeError into a file problem.
-    """
-    from .filecheck import read_bytes
-
-    return read_bytes(path, what, max_bytes).decode("utf-8")
 
 
 LOCK_NAME = ".ritual.lock"

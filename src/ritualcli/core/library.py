@@ -246,6 +246,14 @@ def _record(kind: type[R], fields: tuple[Any, ...]) -> R:
 
 
 if __name__ == "__main__":  # python -m ritualcli.core.library: check the TOML after editing it
-    from ritualcli.core.library_check import main
+    # A maintainer's script, run as one: the only place in the core that prints or exits.
+    import sys
 
-    raise SystemExit(main())
+    from ritualcli.core.errors import RitualError
+    from ritualcli.core.library_check import check_builtin
+
+    try:
+        print(check_builtin())
+    except RitualError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None

@@ -9,13 +9,11 @@ every word a file uses comes from the fixed vocabularies in ``vocabulary``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from . import filecheck, templates_dir
-from .errors import RitualError
 from .filecheck import Checker, with_suggestion
 from .library import (
     ENERGIES,
@@ -63,9 +61,7 @@ def _read(
     text = filecheck.decode(data, str(path))
     doc = filecheck.parse_toml(text, str(path), "library")
     problems = Checker(str(path), text)
-    for name in doc:
-        if name != table:
-            problems.unknown(name, (table,))
+    problems.unknown_keys("", doc, (table,))
     entries = doc.get(table)
     if not isinstance(entries, list) or not entries:
         problems.add(table, f"expected one or more [[{table}]] tables")
@@ -90,12 +86,6 @@ def _read(
     return tuple(out)
 
 
-def _known(entry: Mapping[str, Any], key: str, allowed: tuple[str, ...], problems: Checker) -> None:
-    for name in entry:
-        if name not in allowed:
-            problems.unknown(f"{key}.{name}", allowed)
-
-
 def _text(entry: Mapping[str, Any], key: str, name: str, problems: Checker) -> str:
     value = entry.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -116,7 +106,7 @@ def _prompt(raw: object, key: str, problems: Checker) -> Prompt | None:
     if not isinstance(raw, dict):
         problems.add(key, "expected a table with text, depth and tags")
         return None
-    _known(raw, key, Prompt._fields, problems)
+    problems.unknown_keys(key, raw, Prompt._fields)
     text = _text(raw, key, "text", problems)
     depth = raw.get("depth")
     if depth not in DEPTHS:
@@ -176,7 +166,7 @@ def _choice(
 
 def _practice(entry: Mapping[str, Any], key: str, problems: Checker) -> Practice | None:
     before = len(problems.problems)
-    _known(entry, key, Practice._fields, problems)
+    problems.unknown_keys(key, entry, Practice._fields)
     kind = _choice(entry, key, "kind", KINDS, problems)
     path = entry.get("path", 0)
     if isinstance(path, bool) or not isinstance(path, int) or path < 0:
@@ -213,7 +203,7 @@ def _check_path(practices: tuple[Practice, ...], problems: Checker) -> None:
 
 def _repair_step(entry: Mapping[str, Any], key: str, problems: Checker) -> RepairStep | None:
     before = len(problems.problems)
-    _known(entry, key, RepairStep._fields, problems)
+    problems.unknown_keys(key, entry, RepairStep._fields)
     stage = _choice(entry, key, "stage", REPAIR_STAGES, problems)
     step = RepairStep(
         id=_text(entry, key, "id", problems),
@@ -239,7 +229,7 @@ def _check_stages(steps: tuple[RepairStep, ...], problems: Checker) -> None:
 
 def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
     before = len(problems.problems)
-    _known(entry, key, Idea._fields, problems)
+    problems.unknown_keys(key, entry, Idea._fields)
     setting = entry.get("setting")
     if setting not in PLACES:
         problems.add(f"{key}.setting", f"{setting!r} is not one of {', '.join(PLACES)}")
@@ -280,16 +270,12 @@ def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
     return idea if len(problems.problems) == before else None
 
 
-def main() -> int:
-    """Check the built-in libraries: ``python -m ritualcli.core.library`` after editing them."""
+def check_builtin() -> str:
+    """Check the built-in libraries (``python -m ritualcli.core.library`` after editing
+    them): what they hold, or a FileProblemsError naming each problem."""
     folder = templates_dir.library_dir()
-    try:
-        lib = checked(folder, read_sources(folder))
-    except RitualError as exc:
-        print("\n".join(exc.lines()), file=sys.stderr)
-        return exc.exit_code
-    print(
+    lib = checked(folder, read_sources(folder))
+    return (
         f"{folder}: {len(lib.practices)} practices, {len(lib.ideas)} ideas and "
         f"{len(lib.repair)} repair steps, no problems"
     )
-    return 0

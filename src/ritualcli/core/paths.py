@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 CONFIG_ENV = "RITUAL_CONFIG"
@@ -16,16 +17,9 @@ SYNC_STATE_NAME = "sync-state.toml"
 KEPT_SUFFIXES = (".bak", ".rejected")
 
 
-def app_dir() -> Path:
-    # typer.get_app_dir honours XDG_CONFIG_HOME; import lazily so the core stays
-    # usable without the CLI layer.
-    import typer
-
-    return Path(typer.get_app_dir("ritual"))
-
-
-def config_path(explicit: Path | None = None) -> Path:
-    """--config, else $RITUAL_CONFIG, else ritual.toml in the app config dir."""
+def config_path(explicit: Path | None, app_dir: Callable[[], Path]) -> Path:
+    """--config, else $RITUAL_CONFIG, else ritual.toml in ``app_dir()``: the platform's
+    folder for the app's settings, which the command line knows (Typer's get_app_dir)."""
     if explicit is not None:
         return explicit.expanduser()
     env = os.environ.get(CONFIG_ENV)

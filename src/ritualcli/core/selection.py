@@ -9,6 +9,8 @@ process, and ``ritual plan`` names the same focus as ``ritual agenda``.
 - The first check-ins walk the foundation path in order (``firstmonth``); then
   the focus walks through the library in an order of the couple's own, so every
   practice comes round before any comes back.
+- In the rotation, conflict and repair practices are spread out among the others:
+  never two in a row (while the others outnumber them), and never first.
 - Each practice keeps a deck of prompts per depth; each time the practice is the
   focus again, the next prompts of each deck are dealt, so none repeats until
   that deck has been used up.
@@ -41,6 +43,9 @@ DEFAULT_PROMPTS_PER_DEPTH = 1
 # A format's own limits on the prompts it deals: the deepest depth, and topics it never
 # touches. Fifteen minutes is no time to open a disagreement, or anything deep.
 FORMAT_LIMITS = {"quick": ("medium", frozenset({"conflict"}))}
+# The kinds of practice the rotation spreads out, so that a couple never meets them
+# week after week.
+HARD = frozenset({"conflict", "repair"})
 
 
 class Pick(NamedTuple):
@@ -79,7 +84,11 @@ def _rotation(lib: Library, salt: str, off_limits: frozenset[str]) -> tuple[Prac
     """The practices a couple's check-ins walk through after the first month, in the couple's own order.
 
     It starts with a practice that is not on the foundation path, so the path's last
-    practice is not the first of the rotation too.
+    practice is not the first of the rotation too. The hard ones (kinds in ``HARD``)
+    are spread out among the others, never two in a row while there are enough gentle
+    ones, and the rotation opens with gentle ones: in a plain hashed order more than
+    half of all couples met three conflict or repair practices in a row, or four in
+    their first six weeks after the first month.
     """
     usable = [
         p
@@ -87,8 +96,19 @@ def _rotation(lib: Library, salt: str, off_limits: frozenset[str]) -> tuple[Prac
         if not off_limits.intersection(p.tags) and any(not off_limits.intersection(q.tags) for q in p.prompts)
     ]
     ordered = sorted(usable, key=lambda p: order(salt, p.id))
-    first = next((i for i, p in enumerate(ordered) if not p.path), 0)
-    return tuple(ordered[first:] + ordered[:first])
+    gentle = [p for p in ordered if p.kind not in HARD]
+    hard = [p for p in ordered if p.kind in HARD]
+    first = next((i for i, p in enumerate(gentle) if not p.path), 0)
+    gentle = gentle[first:] + gentle[:first]
+    if not gentle:
+        return tuple(hard)
+    out: list[Practice] = []
+    for n, practice in enumerate(gentle, 1):
+        out.append(practice)
+        # After the n-th gentle practice, as many hard ones as keep them evenly spread.
+        while len(out) - n < len(hard) * n // len(gentle):
+            out.append(hard[len(out) - n])
+    return tuple(out)
 
 
 def _checkin_rotation(prefs: Preferences) -> tuple[Practice, ...]:

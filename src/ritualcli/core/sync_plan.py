@@ -33,7 +33,6 @@ or that it derives from its own UIDs.
 
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 from .calendar_ics import Export, Resource
@@ -67,7 +66,7 @@ def resource_name(uid: str) -> str:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return sha256_hex(data)
 
 
 # --------------------------------------------------------------------------- the calendar state

@@ -90,9 +90,7 @@ def parse(text: str, source: str) -> SyncState:
     if isinstance(version, bool) or version != STATE_VERSION:
         check.add("version", f"expected {STATE_VERSION}")
         check.raise_if_any()
-    for key in doc:
-        if key not in ("version", "url", "resource"):
-            check.unknown(key, ("version", "url", "resource"))
+    check.unknown_keys("", doc, ("version", "url", "resource"))
     url = check_text(check, "url", doc.get("url", ""), re.compile(f"|{_URL.pattern}"), "the calendar's URL")
     items = doc.get("resource", [])
     if not isinstance(items, list):
@@ -116,12 +114,8 @@ def _record(check: Checker, key: str, item: object) -> Published | None:
     if not isinstance(item, dict):
         check.add(key, "expected a table")
         return None
-    for name in item:
-        if name not in _FIELDS:
-            check.unknown(f"{key}.{name}", _FIELDS)
-    for name in ("uid", "name", "etag", "sequence", "stamp"):
-        if name not in item:
-            check.add(f"{key}.{name}", "is missing")
+    check.unknown_keys(key, item, _FIELDS)
+    check.missing_keys(key, item, ("uid", "name", "etag", "sequence", "stamp"))
     uid = check_text(check, f"{key}.uid", item.get("uid"), _UID, "a UID (printable ASCII)")
     name = check_text(check, f"{key}.name", item.get("name"), _NAME, "a resource name")
     etag = check_text(check, f"{key}.etag", item.get("etag"), _ETAG, "an ETag (printable ASCII)")

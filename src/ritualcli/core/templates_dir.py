@@ -4,7 +4,7 @@ The top-level ``templates/`` folder (shipped inside the wheel as ``ritualcli/tem
 holds two kinds of content, apart: ``agendas/`` the Jinja2 agenda templates (a user's
 ``templates/`` folder beside the preferences mirrors this tree and wins over it), and
 ``library/`` the practice and date-idea libraries (TOML). Only finds files; rendering
-(and the jinja2 import) lives in ``agenda``.
+(and the jinja2 import) lives in ``templating``.
 """
 
 from __future__ import annotations
@@ -41,7 +41,11 @@ def library_dir() -> Path:
 
 
 def checkin_formats(user_dir: Path | None) -> tuple[str, ...]:
-    names = {"weekly", "state-of-the-union", "quick"}
+    """The check-in formats there are: the built-in ones, and every template in a
+    ``checkin/`` folder (the built-in one, the user's)."""
+    from .preferences.records import FORMAT_MINUTES
+
+    names = set(FORMAT_MINUTES)
     for base in (builtin_dir(), user_dir):
         if base is None:
             continue

@@ -73,15 +73,12 @@ def find_template(name: str, user_dir: Path | None) -> TemplateEntry:
     for candidate in (wanted, f"{templates_dir.CHECKIN_DIR}/{wanted}", f"_{wanted}"):
         if candidate in entries:
             return entries[candidate]
-    import difflib
-
     # Match the short forms too ("weekly" for "checkin/weekly", "safety" for "_safety").
     short = {n.rsplit("/", 1)[-1].lstrip("_"): n for n in entries}
-    near = difflib.get_close_matches(wanted.lstrip("_"), list(short), n=1)
-    tip = f"did you mean {short[near[0]]!r}? " if near else ""
+    tip = filecheck.did_you_mean(wanted.lstrip("_"), short, full=short)
     raise UsageError(
-        f"no template named {name!r}",
-        hint=f"{tip}`ritual templates list` shows them all: {', '.join(entries)}",
+        f"no template named {filecheck.shown(name)}",
+        hint=f"{tip + ' ' if tip else ''}`ritual templates list` shows them all: {', '.join(entries)}",
     )
 
 
@@ -176,10 +173,10 @@ def _bytecode_cache() -> BytecodeCache | None:
 
 
 def _sandbox_fingerprint() -> str:
-    from . import digest, mdsafe, sandbox
+    from . import digest, mdsafe, sandbox, sandbox_limits
 
     parts = []
-    for module in (sandbox, mdsafe):
+    for module in (sandbox, sandbox_limits, mdsafe):
         try:
             parts.append(Path(module.__file__ or "").read_text(encoding="utf-8"))
         except (OSError, ValueError):  # no source beside the package: its version will do

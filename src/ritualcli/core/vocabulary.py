@@ -6,7 +6,7 @@ can refuse an ``off_limits`` topic, an interest or an ``avoid`` tag that no cont
 carries (with a did-you-mean), instead of accepting it silently. The meanings are
 what the README and ``ritual init`` can show. All words are ``[a-z0-9-]+``.
 
-No imports: the preferences read this on every start.
+No imports: the preferences read this whenever the file names a tag (most starts).
 """
 
 # Topics a prompt can touch, and a couple can rule out (conversation.off_limits).

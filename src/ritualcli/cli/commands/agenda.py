@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,11 +15,27 @@ from .. import output
 from ..options import ConfigOption, OutGuard, date_value
 from . import session
 
+if TYPE_CHECKING:
+    from ...core.preferences import Preferences
+    from ...core.schedule import Occurrence
+
 
 class AgendaKind(StrEnum):
     checkin = "checkin"
     date_night = "date-night"
     repair = "repair"
+
+
+# Which occurrence: the same choice for `ritual agenda` and `ritual start` (``chosen``).
+OccurrenceDate = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        "-d",
+        help="The occurrence on this day, YYYY-MM-DD (default: today's, else the next one).",
+        show_default=False,
+    ),
+]
 
 
 def agenda(
@@ -31,15 +48,7 @@ def agenda(
             show_default=False,
         ),
     ],
-    date: Annotated[
-        str | None,
-        typer.Option(
-            "--date",
-            "-d",
-            help="The occurrence on this day, YYYY-MM-DD (default: the next one from today).",
-            show_default=False,
-        ),
-    ] = None,
+    date: OccurrenceDate = None,
     out: Annotated[
         str | None,
         typer.Option(
@@ -55,27 +64,37 @@ def agenda(
     # The core (and jinja2, inside it) loads only when the command runs, not when
     # its options are built (`ritual agenda --help`, Tab completion).
     from ...core import agenda as agendas
-    from ...core import clock, paths
-    from ...core.occurrence_finder import Absence, Look, find
+    from ...core import paths
 
     sess = session(ctx, config)
     prefs = sess.load()
-    user_dir = paths.user_templates_dir(sess.config)
     day = date_value(date, "--date")
     if kind is AgendaKind.repair:
         if day is not None:
             raise UsageError("--date: the repair agenda is not tied to a date; leave --date out")
-        emit(agendas.render_repair(prefs, user_dir=user_dir), out, "repair.md", sess.config)
+        text = agendas.render_repair(prefs, user_dir=paths.user_templates_dir(sess.config))
+        emit(text, out, "repair.md", sess.config)
         return
-    found = find(prefs, kind.value, day or clock.today(prefs.zone), Look.ON if day else Look.ON_OR_AFTER)
+    occ = chosen(prefs, kind.value, day)
+    text = agendas.render(
+        prefs, occ, user_dir=paths.user_templates_dir(sess.config), history=sess.history(prefs, occ.date)
+    )
+    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md", sess.config)
+
+
+def chosen(prefs: Preferences, kind: str, day: dt.date | None) -> Occurrence:
+    """The occurrence on ``day``, or without one the next from today (today's included);
+    a UsageError that says why there is none (`ritual start` chooses the same way)."""
+    from ...core import clock
+    from ...core.occurrence_finder import Absence, Look, find
+
+    found = find(prefs, kind, day or clock.today(prefs.zone), Look.ON if day else Look.ON_OR_AFTER)
     if isinstance(found, Absence):
         hints = [found.hint] if found.hint else []
         if day is not None:
             hints.append(f"`ritual plan --from {day}` shows what is planned")
         raise UsageError(found.message, hint="; ".join(hints) or None)
-    occ = found
-    text = agendas.render(prefs, occ, user_dir=user_dir, history=sess.history(prefs, occ.date))
-    emit(text, out, f"{occ.date.isoformat()}-{occ.ritual}.md", sess.config)
+    return found
 
 
 def emit(text: str, out: str | None, default_name: str, config: Path) -> None:

@@ -54,18 +54,18 @@ def commitments(
                 f"carried to {s.carried} check-in{'' if s.carried == 1 else 's'}" if s.carried else "new"
             )
             partly = f"; partly done on {s.partly}" if s.partly else ""
-            output.out(f"  {s.id}  {_who(s.owner)}: {s.text}  (made {s.made}; {carried}{partly})")
+            output.out(f"  {s.id}  {s.owner}: {s.text}  (made {s.made}; {carried}{partly})")
     if all_:
         kept = [s for s in shown if s.state == "kept"]
         gone = [s for s in shown if s.state == "let-go"]
         output.out(f"Kept ({len(kept)}):" if kept else "None kept yet.")
         for s in kept:
-            output.out(f"  {s.id}  {_who(s.owner)}: {s.text}  (made {s.made}; kept {s.on})")
+            output.out(f"  {s.id}  {s.owner}: {s.text}  (made {s.made}; kept {s.on})")
         if gone:
             output.out(f"Let go ({len(gone)}):")
         for s in gone:
             why = f": {s.why}" if s.why else ""
-            output.out(f"  {s.id}  {_who(s.owner)}: {s.text}  (made {s.made}; let go {s.on}{why})")
+            output.out(f"  {s.id}  {s.owner}: {s.text}  (made {s.made}; let go {s.on}{why})")
     if still:
         output.err(
             f"at your next check-in: ritual done checkin --kept {still[0].id} (or --partly, --let-go); "
@@ -74,12 +74,6 @@ def commitments(
     elif not states:
         names = prefs.couple.partners
         output.err(f'make one after a check-in: ritual done checkin --commit "{names[0]}: …"')
-
-
-def _who(owner: str) -> str:
-    from ...core.history import SHARED
-
-    return "both" if owner == SHARED else owner
 
 
 def _row(s: CommitmentState) -> dict[str, Any]:
@@ -122,7 +116,5 @@ def let_go(
     prefs = sess.load_required("`ritual commitments let-go` records into your own history")
     reason = draft.checked_text(why or "", "why")
     item, migrated = history.let_go(sess.data_dir, cid.strip(), reason, clock.today(prefs.zone))
-    output.out(
-        f"Let go of {item.id} ({_who(item.owner)}: {item.text}), with no blame. It is carried no more."
-    )
+    output.out(f"Let go of {item.id} ({item.owner}: {item.text}), with no blame. It is carried no more.")
     changed(migrated, sess.data_dir)

@@ -144,7 +144,7 @@ def done(
         given, asked = _ask(prefs, sess.history(prefs, day), given), True
     draft.one_rating_each(given.ratings)
     change = history.record(sess.data_dir, given)
-    _report(change, asked=asked)
+    report(change, asked=asked)
     if not change.nothing:
         changed(change.migrated, sess.data_dir)
 
@@ -154,40 +154,29 @@ def done(
 
 def _ask(prefs: Preferences, hist: History, given: Draft) -> Draft:
     """Ask at the terminal: everyone's questions, or with --as only that partner's."""
-    from ...core.history import SHARED
-    from ...core.history.followthrough import fold
-    from ...core.preferences import name_key, ritual_noun
+    from ...core.history import draft
+    from ...core.preferences import ritual_noun
+    from ...core.sections import ASKS
     from .. import ask
 
-    names = [given.by] if given.by else list(prefs.couple.partners)
     whose = f" ({given.by}'s answers)" if given.by else ""
     output.out(
         f"Recording the {ritual_noun(given.ritual)} of {given.date:%a %Y-%m-%d}{whose}. "
         "Press Enter to skip any question."
     )
-    ratings = ask.ratings(names) if given.ritual == "checkin" else []
-    mine = {name_key(n) for n in names}
-    open_now = [
-        o for o in fold(hist, given.date).ledger().open if o.owner == SHARED or name_key(o.owner) in mine
-    ]
-    open_now = [o for o in open_now if o.made < given.date]
-    kept, partly, let_go = ask.follow_up(open_now)
-    queue = [t for t in hist.topics if t.added <= given.date] if given.ritual == "checkin" else []
-    return given._replace(
-        ratings=tuple(ratings),
-        kept=tuple(kept),
-        partly=tuple(partly),
-        let_go=tuple(let_go),
-        discussed=tuple(ask.topics_discussed(queue)),
-        commitments=tuple(ask.commitments(prefs, names)),
-        note=ask.note(),
-    )
+    q = draft.questions(prefs, hist, given.ritual, given.date, given.by)
+    return ask.about(ASKS, q, prefs, given)._replace(note=ask.note())
 
 
 # --------------------------------------------------------------------------- reporting
 
 
-def _report(change: Change, *, asked: bool) -> None:
+def report(change: Change, *, asked: bool, name_ratings: bool = False) -> None:
+    """What a recording saved, one line each (`ritual start` says it the same way).
+
+    ``asked``: the ratings were typed at the terminal and shown once all were in,
+    so their numbers are not shown again (``name_ratings``: whose were saved is).
+    """
     from ...core.history import SHARED
     from ...core.preferences import ritual_noun
 
@@ -198,7 +187,9 @@ def _report(change: Change, *, asked: bool) -> None:
         return
     extra = " (unplanned)" if e.unplanned and change.new else ""
     output.out(f"Recorded {what}{extra} as held." if change.new else f"Added to {what}.")
-    if change.ratings and not asked:  # asked: they were shown once all were in
+    if change.ratings and asked and name_ratings:  # the numbers were shown once all were in
+        output.out(f"  ratings: saved for {' and '.join(n for n, _, _ in change.ratings)}")
+    elif change.ratings and not asked:  # asked: they were shown once all were in
         output.out(
             "  ratings: "
             + ", ".join(

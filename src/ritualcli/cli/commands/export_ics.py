@@ -63,7 +63,7 @@ def ics(
     if not to_stdout:
         OutGuard(sess.config).check(path)
     prefs = sess.load()
-    with calendar_file.export_locked(sess.config, prefs):
+    with sess.locked(prefs):
         export = calendar_file.build(
             sess.config, prefs, sess.history(prefs, clock.today(prefs.zone)), agendas
         )

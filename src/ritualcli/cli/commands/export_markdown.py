@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import typer
 
 from ...core.errors import UsageError
 from .. import output
-from ..options import ConfigOption, FromOption, OutGuard, check_weeks, date_value
+from ..options import ConfigOption, FromOption, OutGuard, check_weeks, days_shown
 from . import session
 
 
@@ -30,7 +29,7 @@ def markdown(
     A file whose agenda has not changed is left alone, byte for byte, so a rerun
     (or cron) rewrites nothing.
     """
-    from ...core import agenda, clock, fsio, paths, schedule
+    from ...core import agenda, fsio, paths, schedule
 
     if str(out) == "-":
         raise UsageError(
@@ -40,8 +39,7 @@ def markdown(
     check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
-    start = date_value(from_, "--from") or clock.today(prefs.zone)
-    until = start + dt.timedelta(weeks=weeks)
+    start, until = days_shown(prefs, from_, weeks)
     occs = schedule.occurrences(prefs, start, until)
     folder = out.expanduser()
     if folder.exists() and not folder.is_dir():
@@ -54,8 +52,7 @@ def markdown(
     # One batch: the agendas are made durable together and renamed into place only
     # once all are rendered (one sync, not an fsync per file; see fsio.Batch), still
     # under the lock. A template error halfway writes nothing.
-    lock = contextlib.nullcontext() if prefs.is_example else fsio.locked(sess.data_dir)
-    with lock, fsio.Batch() as batch:
+    with sess.locked(prefs), fsio.Batch() as batch:
         hist = sess.history(prefs, start)
         for occ in occs:
             text = agenda.render(prefs, occ, user_dir=user_dir, history=hist)

@@ -58,7 +58,7 @@ def history(
 
 
 def _lines(r: Entry | LetGo, *, ratings: bool) -> list[str]:
-    from ...core.history import SHARED, Entry
+    from ...core.history import Entry
     from ...core.preferences import ritual_noun
 
     if not isinstance(r, Entry):
@@ -73,7 +73,7 @@ def _lines(r: Entry | LetGo, *, ratings: bool) -> list[str]:
         )
     out = [head]
     for c in r.commitments:
-        out.append(f"    commitment {c.id}  {'both' if c.owner == SHARED else c.owner}: {c.text}")
+        out.append(f"    commitment {c.id}  {c.owner}: {c.text}")
     closed = [f"kept {i}" for i in r.kept] + [f"partly {i}" for i in r.partly]
     if closed:
         out.append("    " + " · ".join(closed))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 import typer
 
 from .. import output
-from ..options import ConfigOption, FromOption, check_weeks, date_value
+from ..options import ConfigOption, FromOption, check_weeks, days_shown
 from . import session, warn
 
 if TYPE_CHECKING:
@@ -40,17 +40,17 @@ def plan(
     config: ConfigOption = None,
 ) -> None:
     """Show the coming check-ins and date nights: dates, times, focus practice, date idea."""
-    from ...core import clock, firstmonth, schedule
+    from ...core import firstmonth, schedule
 
     check_weeks(weeks)
     sess = session(ctx, config)
     prefs = sess.load()
-    start = date_value(from_, "--from") or clock.today(prefs.zone)
-    until = start + dt.timedelta(weeks=weeks)
+    start, until = days_shown(prefs, from_, weeks)
     occs = schedule.occurrences(prefs, start, until)
     warn(schedule.clock_change_warnings(prefs, start))
-    # The history matters only to a couple without couple.start (when they began).
-    began = firstmonth.began(prefs, None if prefs.couple.start else sess.history(prefs))
+    # The history matters only to a couple without couple.start (when they began):
+    # from the first day shown, the years before summed up by the index.
+    began = firstmonth.began(prefs, None if prefs.couple.start else sess.history(prefs, start))
     rows = [(o, row(prefs, o, began)) for o in occs]
     if fmt is PlanFormat.json:
         import json
@@ -61,7 +61,7 @@ def plan(
     elif output.is_terminal():
         rich_table(prefs, rows, start, until)
     else:
-        output.out(text(rows) if rows else f"nothing planned from {start} to {until}")
+        output.out(text(rows) if rows else nothing_planned(start, until))
 
 
 def row(prefs: "Preferences", occ: "Occurrence", began: dt.date) -> dict[str, Any]:
@@ -111,6 +111,10 @@ def text(rows: Rows) -> str:
     return "\n".join(lines)
 
 
+def nothing_planned(start: dt.date, until: dt.date) -> str:
+    return f"nothing planned from {start} to {until - dt.timedelta(days=1)}"
+
+
 def markdown(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date) -> str:
     from ...core.text import escape
 
@@ -148,4 +152,4 @@ def rich_table(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date)
     if rows:
         con.print(table)
     else:
-        con.print(f"nothing planned from {start} to {until}")
+        con.print(nothing_planned(start, until))

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ...core.errors import UsageError
 from .. import output
+from ..options import ListFormat
 
 if TYPE_CHECKING:
     from ...core.library import Practice
-
-
-class PracticesFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def practices(
@@ -27,9 +22,9 @@ def practices(
         ),
     ] = None,
     fmt: Annotated[
-        PracticesFormat,
+        ListFormat,
         typer.Option("--format", "-f", help="text: to read; json: for scripts (every field and prompt)."),
-    ] = PracticesFormat.text,
+    ] = ListFormat.text,
 ) -> None:
     """List the practice library: each practice's kind and minutes, why it helps, and the idea and article it comes from."""
     from ...core import library
@@ -47,7 +42,7 @@ def practices(
                 f"no practice {practice_id!r}", hint=f"{tip} the practices are {', '.join(ids)}".lstrip()
             )
         chosen = (found,)
-    if fmt is PracticesFormat.json:
+    if fmt is ListFormat.json:
         import json
 
         output.out(json.dumps([as_dict(p) for p in chosen], ensure_ascii=False, indent=2))

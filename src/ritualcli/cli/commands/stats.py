@@ -225,4 +225,5 @@ def _rich(s: Stats, note: str | None) -> None:
     con.print(_commitments_line(s))
     if note:
         con.print()
-        con.print(note, markup=False)
+        # Cleaned as all text at a terminal: a template of the couple's own words it.
+        con.print(output.clean(note), markup=False)

@@ -89,9 +89,13 @@ def obtain_password(prefs: Preferences) -> str | None:
 
 def run(sess: Session, prefs: Preferences, password: str | None, *, force: bool, dry_run: bool) -> Report:
     """The sync itself (the caller holds the data folder's lock)."""
+    from ...core import clock
     from ...core import sync as core_sync
 
-    return core_sync.run(sess.config, prefs, sess.history(prefs), password, force=force, dry_run=dry_run)
+    # The agendas it publishes are of occurrences from today: the years before are
+    # summed up by the index, not read.
+    hist = sess.history(prefs, clock.today(prefs.zone))
+    return core_sync.run(sess.config, prefs, hist, password, force=force, dry_run=dry_run)
 
 
 def show(report: Report, *, quiet: bool) -> None:

@@ -11,12 +11,14 @@ command can say which of its flags was wrong.
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from .. import filecheck
 from ..errors import InputError, Remedy
+from ..filecheck import shown
 from ..occurrence_finder import Absence, Look, find
 from ..preferences import Preferences, name_key, ritual_noun
-from .records import SHARED
+from .records import SHARED, History, Open, Topic
 from .yearfile import MAX_TEXT
 
 # What a commitment made together starts with, in place of a name.
@@ -62,11 +64,10 @@ def occurrence_day(
 def partner(prefs: Preferences, name: str, field: str) -> str:
     """A partner's name as the preferences spell it; any letter case is fine."""
     name = name.strip()
+    found = prefs.couple.partner(name)
+    if found is not None:
+        return found
     partners = prefs.couple.partners
-    key = name_key(name)
-    found = [p for p in partners if name_key(p) == key]
-    if found:
-        return found[0]
     tip = filecheck.did_you_mean(name, partners)
     raise InputError(
         f"{name!r} is not one of the partners",
@@ -91,7 +92,10 @@ def checked_text(value: str, field: str, *, one_line: bool = True) -> str:
 def rating_number(value: str) -> int | None:
     """``value`` as a rating, 1 (not safe) to 10 (fully safe); None if it is not one."""
     value = value.strip()
-    return int(value) if value.isdigit() and 1 <= int(value) <= 10 else None
+    # isdecimal, not isdigit: "²" is a digit, but no number int() reads.
+    if not (value.isdecimal() and len(value) <= 2):
+        return None
+    return int(value) if 1 <= int(value) <= 10 else None
 
 
 def rating(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, int]:
@@ -104,19 +108,19 @@ def rating(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, 
     number = rating_number(value)
     if number is None:
         hint = "give a whole number from 1 (not safe) to 10 (fully safe)"
-        raise _bad_rating(given, f"{value.strip()!r} is not a rating", hint)
+        raise _bad_rating(given, f"{shown(value.strip())} is not a rating", hint)
     return partner(prefs, name, "ratings"), number
 
 
 def _bad_rating(given: str, problem: str, hint: str) -> InputError:
-    return InputError(problem, about=f"rating {given!r}", field="ratings", given=repr(given), hint=hint)
+    return InputError(problem, about=f"rating {shown(given)}", field="ratings", given=shown(given), hint=hint)
 
 
 def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[str, str]:
     """``NAME: what NAME will do`` or ``we: …``, as (owner, text); for ``by``, the text alone will do."""
     name, sep, what = given.partition(":")
     key = name_key(name) if sep else ""
-    is_partner = any(name_key(p) == key for p in prefs.couple.partners)
+    is_partner = bool(sep) and prefs.couple.partner(name) is not None
     together = bool(sep) and not is_partner and key in TOGETHER
     if by is not None and not (is_partner or together):
         return by, checked_text(given, "commitments")  # one partner recording: theirs
@@ -125,9 +129,9 @@ def commitment(prefs: Preferences, given: str, by: str | None = None) -> tuple[s
     if not sep or not name.strip() or not what.strip():
         raise InputError(
             'expected "NAME: what NAME will do"',
-            about=f"commitment {given!r}",
+            about=f"commitment {shown(given)}",
             field="commitments",
-            given=repr(given),
+            given=shown(given),
             hint=f'for example "{prefs.couple.partners[0]}: plan Saturday\'s walk", or "we: …" for one you share',
         )
     return partner(prefs, name, "commitments"), checked_text(what, "commitments")
@@ -139,3 +143,30 @@ def one_rating_each(ratings: Iterable[tuple[str, int]]) -> None:
         if name_key(name) in seen:
             raise InputError(f"{name} is given twice; one rating each", about="ratings", field="ratings")
         seen.add(name_key(name))
+
+
+class Questions(NamedTuple):
+    """What a terminal asks about one occurrence (`ritual done`, `ritual start`), and of whom."""
+
+    names: tuple[str, ...]  # who answers: both of you, or the one recording alone
+    ratings: bool  # a rating each: check-ins only
+    open: tuple[Open, ...]  # commitments made before the day, theirs or shared: how did each go?
+    topics: tuple[Topic, ...]  # queued topics, for a check-in: which did you talk about?
+
+
+def questions(
+    prefs: Preferences, hist: History, ritual: str, day: dt.date, by: str | None = None
+) -> Questions:
+    """What to ask about the ``ritual`` of ``day``: everyone's questions, or with ``by`` that partner's."""
+    from .followthrough import fold
+
+    names = (by,) if by else tuple(prefs.couple.partners)
+    mine = {name_key(n) for n in names}
+    still_open = tuple(
+        o
+        for o in fold(hist, day).ledger().open
+        if (o.owner == SHARED or name_key(o.owner) in mine) and o.made < day
+    )
+    checkin = ritual == "checkin"
+    queue = tuple(t for t in hist.topics if t.added <= day) if checkin else ()
+    return Questions(names, checkin, still_open, queue)

@@ -151,8 +151,7 @@ def unrecorded(prefs: Preferences, last_recorded: dt.date | None, before: dt.dat
 
 def partner_name(prefs: Preferences, name: str) -> str:
     """A name from the history as the preferences spell it (ratings may say "sam")."""
-    key = name_key(name)
-    return next((p for p in prefs.couple.partners if name_key(p) == key), name)
+    return prefs.couple.partner(name) or name
 
 
 def low_streak(prefs: Preferences, led: Ledger) -> bool:

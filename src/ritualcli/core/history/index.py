@@ -25,12 +25,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import fsio
-from ..errors import WorkError
+from .. import filecheck, fsio
+from ..errors import RitualError, WorkError
+from . import yearfile
 from .records import Closed, Ledger, Open, Rated
 
 NAME = ".index.json"
-VERSION = 2
+MAX_BYTES = 16_000_000  # twenty years take ~60 KB
+VERSION = 3  # 3: the ledger holds first_held
 
 Signature = tuple[int, int]
 ReadYear = Callable[[int, Ledger], Ledger]  # a year's file folded onto the ledger before it
@@ -54,7 +56,7 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
     before = [y for y in years if y < first]
     if not before:
         return Ledger()
-    sigs = {y: signature(folder / f"{y}.toml") for y in before}
+    sigs = {y: signature(folder / yearfile.file_name(y)) for y in before}
     cached = _load(folder)
     valid = 0
     for (year, sig, _), want in zip(cached, before, strict=False):
@@ -74,7 +76,7 @@ def start_of(folder: Path, years: list[int], first: int, read: ReadYear) -> Ledg
     for year in before[valid:]:
         ledger = read(year, ledger)
         # Kept only for a closed year whose file did not change while it was read.
-        keep = keep and year < years[-1] and signature(folder / f"{year}.toml") == sigs[year]
+        keep = keep and year < years[-1] and signature(folder / yearfile.file_name(year)) == sigs[year]
         if keep and sigs[year] is not None:
             fresh.append(
                 (year, sigs[year], json.dumps(_plain(ledger), ensure_ascii=False, separators=(",", ":")))
@@ -91,15 +93,15 @@ Cached = list[tuple[int, Any, str]]
 
 def _load(folder: Path) -> Cached:
     try:
-        raw = json.loads((folder / NAME).read_bytes())
+        raw = json.loads(filecheck.read_bytes(folder / NAME, "history index", MAX_BYTES))
         if raw.get("version") != VERSION:
             return []
         found = [(int(y["year"]), tuple(y["sig"]), y["end"]) for y in raw["years"]]
         if not all(isinstance(end, str) for _, _, end in found):
             return []
         return found
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []  # absent or damaged: read the years again
+    except (RitualError, ValueError, KeyError, TypeError, AttributeError):
+        return []  # absent, damaged or not a file: read the years again
 
 
 def _save(folder: Path, cached: Cached) -> None:
@@ -134,6 +136,7 @@ def _plain(ledger: Ledger) -> dict[str, Any]:
         "last_recorded": _iso(ledger.last_recorded),
         "last_held": _iso(ledger.last_held),
         "rated": [[r.date.isoformat(), [list(x) for x in r.ratings]] for r in ledger.rated],
+        "first_held": _iso(ledger.first_held),
     }
 
 
@@ -163,4 +166,5 @@ def _ledger(raw: dict[str, Any]) -> Ledger:
             Rated(dt.date.fromisoformat(d), tuple((str(n), int(r)) for n, r in ratings))
             for d, ratings in raw["rated"]
         ),
+        first_held=_day(raw["first_held"]),
     )

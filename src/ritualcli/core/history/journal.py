@@ -20,12 +20,14 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .. import fsio
+from .. import filecheck, fsio
 from ..digest import sha256_hex
-from ..errors import UsageError, WorkError
+from ..errors import RitualError, UsageError, WorkError
+from .store import MAX_FILE_BYTES
 
 FOLDER = ".undo"
 KEEP = 20
+MAX_RECORD_BYTES = 64_000_000  # a record holds the previous text of each file a change touched
 _RECORD = re.compile(r"(\d{8})\.json")
 # The only files a record may name, relative to the folder beside the preferences:
 # a damaged or planted record can never make undo write anywhere else.
@@ -97,12 +99,12 @@ def count(data_dir: Path) -> int:
 
 def _read(path: Path) -> Record:
     try:
-        doc: Any = json.loads(path.read_bytes())
+        doc: Any = json.loads(filecheck.read_bytes(path, "undo record", MAX_RECORD_BYTES))
         files = tuple(Touched(str(f["name"]), f["before"], f["after"]) for f in doc["files"])
         if not all(_ALLOWED.fullmatch(f.name) for f in files):
             raise ValueError("a file outside the history")
         return Record(path, str(doc["what"]), str(doc["at"]), files)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (RitualError, ValueError, KeyError, TypeError) as exc:
         raise WorkError(
             f"cannot read the undo record {path}: {exc}",
             hint="delete it to undo the change before it (or fix the history with `ritual history edit`)",
@@ -118,7 +120,9 @@ def undo(data_dir: Path) -> Record:
         )
     for f in rec.files:
         path = data_dir / f.name
-        now = path.read_text(encoding="utf-8") if path.is_file() else None
+        # The bytes, not the text: a file edited by hand into something that is not
+        # UTF-8 has changed as surely as any other.
+        now = filecheck.read_bytes(path, "history file", MAX_FILE_BYTES) if os.path.lexists(path) else None
         if (now is None) != (f.after is None) or (now is not None and sha256_hex(now) != f.after):
             raise UsageError(
                 f"{path} has changed since {rec.what} ({rec.at}); undo would lose that change",

@@ -65,6 +65,7 @@ class Fold:
         self._closed: list[Closed] = list(start.closed)
         self.last_recorded = start.last_recorded
         self.last_held = start.last_held
+        self.first_held = start.first_held
         self._rated: list[Rated] = list(start.rated)
         self._ids: set[str] = set(self._open) | {c.id for c in self._closed}
         self.log: dict[str, Closed] = {}  # every commitment closed during this fold
@@ -85,6 +86,7 @@ class Fold:
             if e.held:
                 self._held += 1
                 self.last_held = e.date
+                self.first_held = self.first_held or e.date
                 self._closed = []  # thanked at this check-in: they drop off after it
                 if e.ratings:
                     self._rated = [*self._rated[-(RATED_KEPT - 1) :], Rated(e.date, e.ratings)]
@@ -152,6 +154,7 @@ class Fold:
             last_recorded=self.last_recorded,
             last_held=self.last_held,
             rated=tuple(self._rated),
+            first_held=self.first_held,
         )
 
 

@@ -23,8 +23,7 @@ from typing import NamedTuple
 from ..errors import InputError
 from ..preferences import name_key, ritual_noun
 from . import ledger, store, yearfile
-from .records import SHARED, Change, Closed, Commitment, Draft, Entry, Ledger, LetGo, Open, Topic
-from .topics import next_id
+from .records import SHARED, Change, Closed, Commitment, Draft, Entry, Ledger, LetGo, Open, Topic, next_id
 from .transaction import Transaction
 
 
@@ -200,18 +199,13 @@ def _merge(
 
     have = {(name_key(c.owner), c.text.strip()) for c in base.commitments}
     used = [c.id for _, e in parsed.entries for c in e.commitments]
-    prefix = f"c-{draft.date.isoformat()}-"
-    number = max(
-        (int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()),
-        default=0,
-    )
     added: list[Commitment] = []
     for owner, text in draft.commitments:
         if (name_key(owner), text.strip()) in have:
             continue  # the same commitment given again: recorded once
         have.add((name_key(owner), text.strip()))
-        number += 1
-        added.append(Commitment(f"{prefix}{number}", owner, text))
+        added.append(Commitment(next_id(f"c-{draft.date.isoformat()}-", used), owner, text))
+        used.append(added[-1].id)
 
     note = _appended(base.note, draft.note, "\n", "note")
     reason = _appended(base.reason, draft.reason, "; ", "reason")
@@ -346,7 +340,7 @@ def add_topic(data_dir: Path, text: str, by: str, day: dt.date) -> tuple[Topic, 
     with Transaction(data_dir) as tx:
         used = [t.id for t in tx.queue]
         used += [t.id for _, e in tx.parsed(day.year).entries for t in e.discussed]
-        topic = Topic(next_id(day, used), text, by, day)
+        topic = Topic(next_id(f"t-{day.isoformat()}-", used), text, by, day)
         tx.put_queue((*tx.queue, topic))
         tx.what = f"queued topic {topic.id}"
     return topic, tx.migrated

@@ -7,14 +7,27 @@ into what follow-through needs, ``recording`` turns a ``Draft`` into a ``Change`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from ..preferences import name_key
 
-# The owner of a commitment the couple made together ("We: plan the holidays").
+# The owner of a commitment the couple made together ("We: plan the holidays"): in
+# the file, and in every listing ("c-2026-11-29-3  both: plan the holidays").
 SHARED = "both"
-COMMITMENT_STATES = ("open", "kept", "partly", "let-go")
+
+
+def next_id(prefix: str, used: Iterable[str]) -> str:
+    """``prefix`` and the number after the highest of ``used`` with that prefix:
+    ``c-2026-11-29-3`` after ``c-2026-11-29-2``. An id edited by hand into something
+    else (``c-2026-11-29-²``) is not a number and counts for nothing."""
+    numbers = [
+        int(rest)
+        for i in used
+        if i.startswith(prefix) and (rest := i[len(prefix) :]).isdecimal() and len(rest) < 10
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1}"
 
 
 class Commitment(NamedTuple):
@@ -116,6 +129,7 @@ class Ledger(NamedTuple):
     last_recorded: dt.date | None = None  # the last check-in recorded, held or skipped
     last_held: dt.date | None = None  # the last check-in held
     rated: tuple[Rated, ...] = ()  # the last RATED_KEPT held check-ins with ratings, oldest first
+    first_held: dt.date | None = None  # the first check-in ever held: when the couple began
 
 
 class History(NamedTuple):
@@ -138,10 +152,6 @@ class History(NamedTuple):
             if e.ritual == ritual and e.date == date:
                 return e
         return None
-
-    @property
-    def complete(self) -> bool:
-        return self.since is None
 
 
 class Draft(NamedTuple):

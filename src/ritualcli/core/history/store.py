@@ -58,7 +58,7 @@ class Layout(NamedTuple):
         return self.folder / topics.NAME
 
     def year(self, year: int) -> Path:
-        return self.folder / f"{year}.toml"
+        return self.folder / yearfile.file_name(year)
 
     def years(self) -> list[int]:
         try:
@@ -93,6 +93,11 @@ def load_topics(data_dir: Path) -> tuple[Topic, ...]:
 
 def read_file(path: Path) -> str:
     return filecheck.read_text(path, "history file", MAX_FILE_BYTES)
+
+
+def read_if_present(path: Path) -> str | None:
+    """``read_file``, or None when there is no file at ``path``."""
+    return filecheck.read_text_if_present(path, "history file", MAX_FILE_BYTES)
 
 
 # --------------------------------------------------------------------------- reading

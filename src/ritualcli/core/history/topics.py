@@ -30,9 +30,7 @@ version = {VERSION}
 def read(text: str, source: str) -> tuple[Topic, ...]:
     c = filecheck.Checker(source, text, hint=FIX_HINT)
     doc = filecheck.parse_toml(text, source, "topics file", hint=FIX_HINT)
-    for key in doc:
-        if key not in ("version", "topic"):
-            c.unknown(key, ("version", "topic"))
+    c.unknown_keys("", doc, ("version", "topic"))
     version = doc.get("version", VERSION)
     if version not in READS or isinstance(version, bool):
         c.add("version", f"this ritual reads topics version {VERSION}, got {version!r}")
@@ -55,9 +53,8 @@ def read(text: str, source: str) -> tuple[Topic, ...]:
 
 
 def load(path: Path) -> tuple[Topic, ...]:
-    if not path.exists():
-        return ()
-    return read(filecheck.read_text(path, "topics file", MAX_FILE_BYTES), str(path))
+    text = filecheck.read_text_if_present(path, "topics file", MAX_FILE_BYTES)
+    return () if text is None else read(text, str(path))
 
 
 def render(queue: Iterable[Topic]) -> str:
@@ -71,11 +68,4 @@ def render(queue: Iterable[Topic]) -> str:
     return "".join(out)
 
 
-def next_id(day: object, used: Iterable[str]) -> str:
-    """``t-DATE-N``: like a commitment's id, never one used before."""
-    prefix = f"t-{day}-"
-    numbers = [int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1}"
-
-
-__all__ = ["MAX_TEXT", "NAME", "load", "next_id", "read", "render"]
+__all__ = ["MAX_TEXT", "NAME", "load", "read", "render"]

@@ -15,7 +15,16 @@ from types import TracebackType
 from .. import fsio
 from . import journal, ledger, topics, yearfile
 from .records import Ledger, Topic
-from .store import Layout, check_text, fold_years, read_file, read_year, split_by_year, start_of
+from .store import (
+    Layout,
+    check_text,
+    fold_years,
+    read_file,
+    read_if_present,
+    read_year,
+    split_by_year,
+    start_of,
+)
 
 
 class Transaction:
@@ -145,11 +154,11 @@ class Transaction:
             path = self.lay.year(year)
             files[path] = (self._on_disk(year), self._texts[year])
         if self._queue_changed:
-            before = read_file(self.lay.topics) if self.lay.topics.exists() else None
+            before = read_if_present(self.lay.topics)
             files[self.lay.topics] = (before, topics.render(self.queue))
         if self.migrated is not None:
             legacy = read_file(self.lay.legacy)
-            old_bak = read_file(self.lay.backup) if self.lay.backup.exists() else None
+            old_bak = read_if_present(self.lay.backup)
             files[self.lay.backup] = (old_bak, legacy)
             files[self.lay.legacy] = (legacy, None)
         self.journal, record = journal.record(self.data_dir, self.what or "a change to the history", files)

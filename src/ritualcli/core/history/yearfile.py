@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from .. import filecheck, tomlwrite
-from ..preferences import RITUALS, name_key, ritual_noun
+from ..filecheck import shown
+from ..preferences import RITUALS, check_date_range, name_key, ritual_noun
 from .records import Commitment, Entry, LetGo, Topic
 
 # 1: the single history.toml; 2: one file per year, which may hold partly, discussed
@@ -46,6 +47,12 @@ _LET_GO_KEYS = ("id", "date", "why")
 TOPIC_KEYS = ("id", "text", "by", "added")
 
 
+def file_name(year: int) -> str:
+    """The name of a year's file in the history folder: ``2026.toml`` (four digits, as
+    the folder is read: ``0999.toml`` is the year 999)."""
+    return f"{year:04d}.toml"
+
+
 def header(year: int | None) -> str:
     which = f"ritual history, {year}" if year else "ritual history"
     return (
@@ -70,9 +77,7 @@ class Parsed(NamedTuple):
 def read(text: str, c: filecheck.Checker, *, year: int | None = None) -> Parsed:
     """The records of one file; every problem goes to ``c`` (the caller raises them)."""
     doc = filecheck.parse_toml(text, c.source, "history file", hint=FIX_HINT)
-    for key in doc:
-        if key not in _TOP_KEYS:
-            c.unknown(key, _TOP_KEYS)
+    c.unknown_keys("", doc, _TOP_KEYS)
     version = doc.get("version", 1)
     if version not in READS or isinstance(version, bool):
         c.add("version", f"this ritual reads history versions 1 and 2, got {version!r}")
@@ -108,7 +113,7 @@ def read(text: str, c: filecheck.Checker, *, year: int | None = None) -> Parsed:
 
 def _in_year(at: str, day: dt.date, year: int | None, c: filecheck.Checker) -> None:
     if year is not None and day.year != year:
-        c.add(f"{at}.date", f"{day} is in {day.year}: move it to {day.year}.toml (one file per year)")
+        c.add(f"{at}.date", f"{day} is in {day.year}: move it to {file_name(day.year)} (one file per year)")
 
 
 def text_value(value: object, what: str) -> str:
@@ -119,24 +124,31 @@ def text_value(value: object, what: str) -> str:
     return value
 
 
-def date_value(value: object) -> dt.date | None:
-    if isinstance(value, str):
+def date_value(
+    c: filecheck.Checker, key: str, value: object, expected: str, *, find: str | None = None
+) -> dt.date | None:
+    """``value`` as a date ritual plans within; a problem at ``key`` otherwise."""
+    day = value
+    if isinstance(day, str):
         with contextlib.suppress(ValueError):  # a quoted date is still a date
-            value = dt.date.fromisoformat(value)
-    return value if type(value) is dt.date else None
+            day = dt.date.fromisoformat(day)
+    if type(day) is not dt.date:
+        c.add(key, f"expected {expected}, got {shown(value)}", find=find)
+        return None
+    try:  # a date in year 1 would overflow the first sum of days made with it
+        return check_date_range(day)
+    except ValueError as exc:
+        c.add(key, str(exc), find=find)
+        return None
 
 
 def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
-    for key in raw:
-        if key not in _ENTRY_KEYS:
-            c.unknown(f"{at}.{key}", _ENTRY_KEYS)
+    c.unknown_keys(at, raw, _ENTRY_KEYS)
 
     ritual = raw.get("ritual")
     if ritual not in RITUALS:
         c.add(f"{at}.ritual", f"expected one of {', '.join(RITUALS)}, got {ritual!r}")
-    date = date_value(raw.get("date"))
-    if date is None:
-        c.add(f"{at}.date", f"expected a date like 2026-11-29 (YYYY-MM-DD), got {raw.get('date')!r}")
+    date = date_value(c, f"{at}.date", raw.get("date"), "a date like 2026-11-29 (YYYY-MM-DD)")
     status = raw.get("status", "held")
     if status not in STATUSES:
         c.add(f"{at}.status", f"expected held or skipped, got {status!r}")
@@ -149,7 +161,10 @@ def _entry(at: str, raw: dict[str, Any], c: filecheck.Checker) -> Entry | None:
         seen: dict[str, str] = {}
         for name, value in raw_ratings.items():
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
-                c.add(f"{at}.ratings.{name}", f"{value!r} is not a rating: give a whole number from 1 to 10")
+                c.add(
+                    f"{at}.ratings.{name}",
+                    f"{shown(value)} is not a rating: give a whole number from 1 to 10",
+                )
             elif name_key(name) in seen:  # "Sam" and "sam" are one partner, as everywhere
                 c.add(
                     f"{at}.ratings.{name}",
@@ -221,11 +236,7 @@ def _fields(
     optional: Iterable[str] = (),
 ) -> dict[str, str] | None:
     """The string fields of an inline table (a commitment, a topic): each non-empty, no id with spaces."""
-    ok = True
-    for k in item:
-        if k not in keys:
-            c.unknown(f"{at}.{k}", keys, find=f"{k} =")
-            ok = False
+    ok = not c.unknown_keys(at, item, keys, find_key=True)
     values: dict[str, str] = {}
     for k in keys:
         value = item.get(k, "" if k in optional else None)
@@ -245,11 +256,7 @@ def _fields(
 
 def topic(at: str, item: dict[str, Any], c: filecheck.Checker, *, find: str) -> Topic | None:
     """``{ id = "t-…", text = "…", by = "Alex", added = 2026-11-30 }``: a queued or discussed topic."""
-    added = date_value(item.get("added"))
-    if added is None:
-        c.add(
-            f"{at}.added", f"expected the day it was added, YYYY-MM-DD, got {item.get('added')!r}", find=find
-        )
+    added = date_value(c, f"{at}.added", item.get("added"), "the day it was added, YYYY-MM-DD", find=find)
     rest = {k: v for k, v in item.items() if k != "added"}
     found = _fields(at, rest, TOPIC_KEYS[:3], c, find=find, optional=("by",))
     if found is None or added is None:
@@ -266,15 +273,11 @@ def _topics(at: str, raw: object, c: filecheck.Checker) -> tuple[Topic, ...]:
 
 
 def _let_go(at: str, raw: dict[str, Any], c: filecheck.Checker) -> LetGo | None:
-    for key in raw:
-        if key not in _LET_GO_KEYS:
-            c.unknown(f"{at}.{key}", _LET_GO_KEYS)
+    c.unknown_keys(at, raw, _LET_GO_KEYS)
     cid = raw.get("id")
     if not isinstance(cid, str) or not cid.strip() or re.search(r"\s", cid):
         c.add(f"{at}.id", f'expected the id of a commitment, e.g. "c-2026-11-22-1", got {cid!r}')
-    date = date_value(raw.get("date"))
-    if date is None:
-        c.add(f"{at}.date", f"expected a date like 2026-11-29 (YYYY-MM-DD), got {raw.get('date')!r}")
+    date = date_value(c, f"{at}.date", raw.get("date"), "a date like 2026-11-29 (YYYY-MM-DD)")
     why = ""
     try:
         why = text_value(raw.get("why", ""), "why")

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, NamedTuple, TypeVar
 
-from ..filecheck import with_suggestion
+from ..filecheck import shown, with_suggestion
 from .records import SkipRange
 from .values import (
     check_date_range,
@@ -26,7 +26,6 @@ from .values import (
     name_key,
     parse_date,
     parse_time,
-    shown,
 )
 
 

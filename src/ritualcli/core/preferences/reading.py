@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import filecheck
-from ..errors import FileProblemsError, Problem
+from ..filecheck import shown
 from .checks import Context, Invalid, Vocabulary, type_name
 from .records import FIXED, FORMAT_MINUTES, RECORDS, SCHEMA_VERSION, Preferences
 from .schema import ACROSS, REQUIRED, SCHEMA, SETTINGS, TABLES, Computed
-from .values import shown
 
 MAX_FILE_BYTES = 1_000_000  # a preferences file is a page of text; refuse a runaway one
 KIND = "preferences file"  # how messages name it
@@ -29,8 +28,8 @@ def load(
     path: Path, *, formats: Collection[str] = tuple(FORMAT_MINUTES), vocabulary: Vocabulary | None = None
 ) -> Preferences:
     """The preferences in ``path``: a regular file, UTF-8, at most MAX_FILE_BYTES."""
-    text = filecheck.read_text(path, KIND, MAX_FILE_BYTES)
-    return parse_text(text, source=path, formats=formats, vocabulary=vocabulary)
+    data = filecheck.read_bytes(path, KIND, MAX_FILE_BYTES)
+    return parse_bytes(data, source=path, formats=formats, vocabulary=vocabulary)
 
 
 def parse_bytes(
@@ -42,10 +41,7 @@ def parse_bytes(
 ) -> Preferences:
     """Decode and validate a preferences file's bytes."""
     label = str(source) if source else "preferences"
-    if len(data) > MAX_FILE_BYTES:
-        raise FileProblemsError(
-            label, [Problem("", f"is {len(data)} bytes; a {KIND} is at most {MAX_FILE_BYTES}")]
-        )
+    filecheck.check_size(len(data), label, KIND, MAX_FILE_BYTES)
     text = filecheck.decode(data, label)
     return parse_text(text, source=source, formats=formats, vocabulary=vocabulary)
 
@@ -76,9 +72,7 @@ def from_mapping(
     version = doc.get("version", SCHEMA_VERSION)
     if isinstance(version, bool) or version != SCHEMA_VERSION:
         checker.add("version", f"this ritual reads schema version {SCHEMA_VERSION}, not {shown(version)}")
-    for key in doc:
-        if key != "version" and key not in SCHEMA:
-            checker.unknown(key, ["version", *SCHEMA])
+    checker.unknown_keys("", doc, ["version", *SCHEMA])
 
     values: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
     present: set[str] = set()
@@ -88,9 +82,7 @@ def from_mapping(
         if not isinstance(raw, dict):
             checker.add(table, f"expected a table [{table}], got {type_name(raw)}")
             continue
-        for key in raw:
-            if key not in settings:
-                checker.unknown(f"{table}.{key}", list(settings))
+        checker.unknown_keys(table, raw, list(settings))
         for key, setting in settings.items():
             if key not in raw:
                 continue

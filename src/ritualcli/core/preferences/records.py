@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .values import name_key
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo  # ~6 ms: imported where a zone is first used
 
@@ -42,6 +44,11 @@ class Couple(NamedTuple):
     partners: tuple[str, ...]
     timezone: str
     start: dt.date | None = None
+
+    def partner(self, name: str) -> str | None:
+        """``name`` as the preferences spell it, if it is a partner's (compared by ``name_key``)."""
+        key = name_key(name)
+        return next((p for p in self.partners if name_key(p) == key), None)
 
     @property
     def zone(self) -> ZoneInfo:

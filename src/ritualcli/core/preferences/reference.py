@@ -1,8 +1,7 @@
 """The README's table of settings, made from the declarations.
 
 ``python -m ritualcli.core.preferences.reference README.md`` rewrites the table
-between its markers; tests/test_preferences_docs.py fails while the README and the
-declarations disagree.
+between its markers; the suite fails while the README and the declarations disagree.
 """
 
 from __future__ import annotations
@@ -46,6 +45,8 @@ def in_readme(readme: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    # The README is the repository's file, not a couple's: written as it is, with its
+    # own mode (fsio would make it private, 0600).
     path = Path(argv[0] if argv else "README.md")
     text = path.read_text(encoding="utf-8")
     path.write_text(in_readme(text), encoding="utf-8")

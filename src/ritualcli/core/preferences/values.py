@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..filecheck import with_suggestion
+from ..filecheck import shown, with_suggestion
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -143,18 +143,3 @@ def name_key(name: str) -> str:
 def has_control(text: str) -> bool:
     """A newline, tab or other control character (Unicode category Cc)."""
     return any(unicodedata.category(ch) == "Cc" for ch in text)
-
-
-# --------------------------------------------------------------------------- messages
-
-
-def shown(value: object, limit: int = 40) -> str:
-    """``value`` as a message quotes it: a long text cut short, a huge number not spelt out
-    (turning one of more than 4,300 digits into text would itself fail)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value) if value.bit_length() <= 64 else "a number far out of range"
-    if isinstance(value, str) and len(value) > limit:
-        return repr(value[:limit]) + "…"
-    return repr(value)
