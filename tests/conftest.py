@@ -1,8 +1,13 @@
-"""Shared fixtures: no test touches the real home or config dir."""
+"""What every test shares: a home, config and cache folder of its own (never the real
+ones), `cli` to run a command, a couple's preferences (`write_config`, COUPLE) and their
+folder (`data`), a pinned clock, and the session's one CalDAV server."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,17 +15,34 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import calendars
-from radicale_server import Radicale, running_radicale
-from ritualcli.cli.app import app
+
+def point_home_at(home: Path, setenv: Callable[[str, str], object], cache: Path | None = None) -> None:
+    """HOME and XDG_CONFIG_HOME (preferences) inside ``home``, XDG_CACHE_HOME (the compiled
+    library and templates) at ``cache``, else inside ``home`` too."""
+    setenv("HOME", str(home))
+    setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    setenv("XDG_CACHE_HOME", str(cache or home / ".cache"))
+
+
+# Before any test module is imported: several load the library at import time, and a
+# checkout's first load writes the compiled library into the cache folder.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="ritual-tests-home-"))
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
+point_home_at(_SESSION_HOME, os.environ.__setitem__)
+
+import calendars  # noqa: E402
+from radicale_server import Radicale, running_radicale  # noqa: E402
+from ritualcli.cli.app import app  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own empty home and config folder. The cache folder is the session's:
+    what ritual keeps there (the compiled library and templates) it can always rebuild,
+    and sharing it spares each test compiling them again, as a couple's own runs share
+    theirs. A test of the cache itself points XDG_CACHE_HOME at a folder of its own."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))  # compiled library and templates
+    point_home_at(home, monkeypatch.setenv, cache=_SESSION_HOME / ".cache")
     for var in (
         "RITUAL_CONFIG",
         "RITUAL_TODAY",
@@ -36,6 +58,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 Invoke = Callable[..., Result]
+WriteConfig = Callable[..., Path]
 
 
 @pytest.fixture
@@ -81,6 +104,22 @@ def write_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[s
         return path
 
     return write
+
+
+@pytest.fixture
+def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is Tuesday 2026-11-24, in COUPLE's first week: `agenda` and `plan` without a
+    date show the couple's first check-in (Sunday 29 November) and date night (Friday 4
+    December)."""
+    monkeypatch.setenv("RITUAL_TODAY", "2026-11-24")
+
+
+@pytest.fixture
+def data(write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The couple's folder: COUPLE's preferences (check-ins on Sundays from 2026-11-23),
+    beside which ritual keeps the history. Today is Wednesday 2026-12-02."""
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-02")
+    return write_config(COUPLE).parent
 
 
 # --------------------------------------------------------------------------- calendars

@@ -31,8 +31,8 @@ from calendars import (
     rename_zone,
     unfold,
 )
+from probes import imported
 from ritualcli.core.digest import sha256_hex
-from test_startup import imported
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 

@@ -1,17 +1,23 @@
-"""Date ideas that fit the evening: time of day, length, season, place, cost; a year without repeats."""
+"""Date nights: ideas that fit the evening (time of day, length, season, place, cost), a
+year without repeats, what to loosen when few or none fit, and the date night agenda."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
 
+from agendas import ends_with_safety_note, headings
+from conftest import COUPLE, Invoke, WriteConfig
 from ritualcli.core import agenda, date_ideas, library, preferences, schedule, zones
 from ritualcli.core.history import History
 from ritualcli.core.preferences import Preferences
 
 LIB = library.load()
+
+
 START = dt.date(2026, 11, 23)
 
 
@@ -69,6 +75,24 @@ def test_seasons_follow_the_couples_hemisphere() -> None:
     assert "winter-lights" not in {i.id for i in january(south)}
 
 
+@pytest.mark.parametrize(
+    ("zone", "side"),
+    [
+        ("Europe/London", "north"),
+        ("America/New_York", "north"),
+        ("Australia/Sydney", "south"),
+        ("Australia/NSW", "south"),  # an old name, followed to the zone it links to
+        ("America/Argentina/Buenos_Aires", "south"),
+        ("Pacific/Auckland", "south"),
+        ("Asia/Singapore", None),  # the tropics: no season rules an idea out
+        ("EST5EDT", "north"),  # in no country: placed by its summer time
+        ("Etc/GMT+5", None),
+    ],
+)
+def test_the_hemisphere_of_a_zone(zone: str, side: str | None) -> None:
+    assert zones.hemisphere(zone) == side
+
+
 def test_ideas_fit_the_preferences() -> None:
     prefs = prefs_from(
         '[date_night]\ncadence = "weekly"\nbudget = 30\nsettings = ["home", "outdoors"]\n'
@@ -102,12 +126,13 @@ def test_interests_come_up_more_often_than_their_share() -> None:
 
 
 def test_the_deal_is_the_same_whichever_date_is_asked_first() -> None:
-    prefs = prefs_from('[date_night]\ncadence = "weekly"\n')
-    occs = dates(prefs)
-    late_first = date_ideas.idea_fit(prefs, occs[-1]).idea
-    date_ideas._deal.cache_clear()
-    in_order = [date_ideas.idea_fit(prefs, o).idea for o in occs]
-    assert in_order[-1] == late_first
+    # Two couples alike but for their calendar's name, so neither sees what was dealt for the other.
+    weekly = '[date_night]\ncadence = "weekly"\n[calendar]\nname = "{}"\n'
+    late, early = prefs_from(weekly.format("asked late first")), prefs_from(weekly.format("asked in order"))
+    occs = dates(late)
+    late_first = date_ideas.idea_fit(late, occs[-1]).idea
+    in_order = [date_ideas.idea_fit(early, o).idea for o in occs]
+    assert late_first is not None and in_order[-1] == late_first
     assert len(set(in_order[:52])) == 52
 
 
@@ -143,6 +168,48 @@ def test_few_fitting_ideas_are_named_honestly() -> None:
 # --------------------------------------------------------------------------- the agenda
 
 
+@pytest.mark.usefixtures("pinned_today")
+def test_date_night_agenda(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[conversation]\ndepth = "light"\n')
+    md = cli("agenda", "date-night", "--date", "2026-12-04").stdout
+    hs = headings(md)
+    assert hs[0] == "# Date night: Friday 4 December 2026"
+    assert hs[1].startswith("## Tonight: ")
+    assert hs[2:] == [
+        "## Phones away",
+        "## Talk, a little deeper as the evening goes",
+        "## Close with thanks",
+    ]
+    talk = md[md.index("## Talk") : md.index("## Close")]
+    assert len(re.findall(r"^\d\. ", talk, re.M)) == 1  # light: only the first, lightest prompt
+    assert "19:30–22:00 EST · 2 h 30 min" in md
+    assert ends_with_safety_note(md)
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_when_no_idea_fits_the_agenda_says_what_to_widen(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(
+        COUPLE
+        + '[date_night]\nbudget = 0\nsettings = ["out"]\navoid = ["crowds", "reading", "volunteering"]\n'
+    )
+    result = cli("agenda", "date-night")
+    md = result.stdout
+    assert "## Tonight: your choice" in md
+    assert "No date idea in the library fits this date night (settings out; budget 0" in md
+    assert re.search(r'add "(home|outdoors)" to date_night\.settings', md)
+    assert len(re.findall(r"^\d\. ", md, re.M)) >= 1  # still something to talk about
+    rows = json.loads(cli("plan", "--format", "json").stdout)
+    assert [r["idea"] for r in rows if r["ritual"] == "date-night"] == [None]
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_few_free_outings_are_named_and_widening_suggested(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE + '[date_night]\nbudget = 0\nsettings = ["out"]\n')
+    md = cli("agenda", "date-night").stdout
+    assert "Cost: free" in md
+    assert re.search(r"> Only \d+ date ideas fit this date night .*date_night\.settings", md)
+
+
 def test_the_phones_note_allows_the_one_use_an_idea_needs() -> None:
     prefs = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n')
     seen = set()
@@ -161,21 +228,3 @@ def test_a_morning_date_is_today_not_tonight() -> None:
     prefs = prefs_from('[date_night]\nday = "saturday"\ntime = "10:00"\nduration = 240\n')
     md = agenda.render(prefs, dates(prefs)[0], user_dir=None, history=History())
     assert "## Today: " in md and "Tonight" not in md and "tonight" not in md
-
-
-@pytest.mark.parametrize(
-    ("zone", "side"),
-    [
-        ("Europe/London", "north"),
-        ("America/New_York", "north"),
-        ("Australia/Sydney", "south"),
-        ("Australia/NSW", "south"),  # an old name, followed to the zone it links to
-        ("America/Argentina/Buenos_Aires", "south"),
-        ("Pacific/Auckland", "south"),
-        ("Asia/Singapore", None),  # the tropics: no season rules an idea out
-        ("EST5EDT", "north"),  # in no country: placed by its summer time
-        ("Etc/GMT+5", None),
-    ],
-)
-def test_the_hemisphere_of_a_zone(zone: str, side: str | None) -> None:
-    assert zones.hemisphere(zone) == side

@@ -1,19 +1,22 @@
-"""The history core: recording that adds, files by year, hand edits, migration, the index, undo."""
+"""The history: a private file per year, read in date order and checked with file and line,
+edited by hand (`ritual history edit`), migrated from the old single file, summed up by an
+index so old years go unread, listed (`ritual history`) and undone (`ritual undo`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import stat
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from histories import SUNDAYS, D, held, prefs_with
-from ritualcli.core import history, schedule
-from ritualcli.core.errors import FileProblemsError, InputError, UsageError
-from ritualcli.core.history import SHARED, Commitment, Draft, History, store
+from conftest import COUPLE, Invoke, WriteConfig
+from histories import SUNDAYS, D, checkin, held, journal_records, prefs_with, year_file
+from ritualcli.core import history
+from ritualcli.core.errors import FileProblemsError, UsageError
+from ritualcli.core.history import Draft, History, store
 from ritualcli.core.preferences import Preferences
 
 
@@ -22,21 +25,7 @@ def prefs() -> Preferences:
     return prefs_with()
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-def year_file(data: Path, year: int = 2026) -> Path:
-    return data / "history" / f"{year}.toml"
-
-
-def journal_records(data: Path) -> list[Path]:
-    folder = data / "history" / ".undo"
-    return sorted(folder.iterdir()) if folder.exists() else []
-
-
-# ------------------------------------------------------------------ recording
+# ------------------------------------------------------------------ a file per year
 
 
 def test_record_writes_a_private_year_file(data: Path) -> None:
@@ -89,183 +78,22 @@ def test_entries_are_read_in_date_order_whatever_the_file_order(data: Path) -> N
     assert [e.date for e in history.load(data).entries] == [SUNDAYS[0], D(2026, 12, 4), SUNDAYS[2]]
 
 
-# ------------------------------------------------------------------ recording again adds
+def test_an_empty_history_is_the_example_couples(data: Path) -> None:
+    assert history.load(data) == History()
 
 
-def test_two_partners_recording_the_same_checkin_keep_both_ratings_and_all_commitments(data: Path) -> None:
-    history.record(
-        data,
-        held(SUNDAYS[0], ratings=(("Alex", 6),), commitments=(("Alex", "walk"),), note="mine", by="Alex"),
-    )
-    change = history.record(
-        data,
-        held(
-            SUNDAYS[0],
-            ratings=(("Sam", 8),),
-            commitments=(("Sam", "call"), (SHARED, "plan")),
-            note="his",
-            by="Sam",
-        ),
-    )
-    assert not change.new and change.ratings == (("Sam", None, 8),)
-    (e,) = history.load(data).entries
-    assert e.ratings == (("Alex", 6), ("Sam", 8))
-    assert [(c.id, c.owner, c.text) for c in e.commitments] == [
-        ("c-2026-11-29-1", "Alex", "walk"),
-        ("c-2026-11-29-2", "Sam", "call"),
-        ("c-2026-11-29-3", "both", "plan"),
+def test_the_readme_example_is_a_valid_history() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    hist = history.parse(example)
+    assert [(e.date, e.status) for e in hist.entries] == [
+        (SUNDAYS[0], "held"),
+        (SUNDAYS[1], "held"),
+        (SUNDAYS[2], "skipped"),
     ]
-    assert e.note == "mine\nhis"
-    assert year_file(data).read_text().count("\n[[entry]]\n") == 1  # one entry, added to in place
-
-
-def test_a_rating_given_again_replaces_that_partners_only(data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], ratings=(("Alex", 5), ("Sam", 6)), commitments=(("Sam", "call"),)))
-    history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",)))
-    change = history.record(data, held(SUNDAYS[0], ratings=(("sam", 7),)))
-    assert change.ratings == (("sam", 6, 7),)
-    e = history.load(data).entries[0]
-    assert e.ratings == (("Alex", 5), ("sam", 7))
-    assert e.commitments == (Commitment("c-2026-11-29-1", "Sam", "call"),)  # still there, still kept
-    assert history.load(data).entries[1].kept == ("c-2026-11-29-1",)
-
-
-def test_recording_the_same_thing_again_changes_nothing(data: Path) -> None:
-    first = held(SUNDAYS[0], ratings=(("Alex", 5),), commitments=(("Alex", "walk"),), note="n")
-    history.record(data, first)
-    before, records = year_file(data).read_bytes(), journal_records(data)
-    change = history.record(data, first)
-    assert change.nothing
-    assert year_file(data).read_bytes() == before and journal_records(data) == records
-
-
-def test_held_and_skipped_do_not_mix(data: Path) -> None:
-    history.record(data, Draft("checkin", SUNDAYS[0], status="skipped", reason="away"))
-    with pytest.raises(InputError, match="recorded as skipped, not held") as err:
-        history.record(data, held(SUNDAYS[0], ratings=(("Alex", 5),)))
-    assert "ritual undo" in (err.value.hint or "") and "ritual history edit" in (err.value.hint or "")
-    change = history.record(data, Draft("checkin", SUNDAYS[0], status="skipped", reason="ill"))
-    assert change.entry.reason == "away; ill"
-
-
-def test_one_partner_records_their_own_answers_only(data: Path) -> None:
-    with pytest.raises(InputError, match="recording for Alex alone: Sam's rating is Sam's to give") as err:
-        history.record(data, held(SUNDAYS[0], ratings=(("Sam", 5),), by="Alex"))
-    assert err.value.field == "ratings"
-    with pytest.raises(InputError, match="a commitment for Sam is Sam's to make"):
-        history.record(data, held(SUNDAYS[0], commitments=(("Sam", "call"),), by="Alex"))
-    history.record(data, held(SUNDAYS[0], ratings=(("alex", 5),), commitments=((SHARED, "plan"),), by="Alex"))
-    assert not year_file(data).read_text().count("Sam")
-
-
-# ------------------------------------------------------------------ commitments: kept, partly, let go
-
-
-def test_kept_must_name_an_earlier_open_commitment(data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
-    with pytest.raises(InputError) as err:
-        history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-9",)))
-    # The core names the record; which flag it came from is the command's to say.
-    assert err.value.message == "commitment c-2026-11-29-9: no open commitment has that id"
-    assert (err.value.field, err.value.given) == ("kept", "c-2026-11-29-9")
-    assert "c-2026-11-29-1" in (err.value.hint or "")  # the open ones are listed
-    with pytest.raises(InputError, match="made on 2026-11-29, not before 2026-11-29"):
-        history.record(data, held(SUNDAYS[0], kept=("c-2026-11-29-1",)))
-    history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",)))
-    with pytest.raises(UsageError, match="already marked kept on 2026-12-06"):
-        history.record(data, held(SUNDAYS[2], kept=("c-2026-11-29-1",)))
-    history.record(data, held(SUNDAYS[1], kept=("c-2026-11-29-1",)))  # said again: nothing new
-
-
-def test_partly_stays_open_and_is_noted(prefs: Preferences, data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
-    change = history.record(data, held(SUNDAYS[1], partly=("c-2026-11-29-1",)))
-    assert [c.text for c in change.partly] == ["walk"]
-    (c,) = history.carry_over(prefs, history.load(data), occ(prefs, SUNDAYS[2])).open
-    assert (c.partly, c.checkins_open) == (SUNDAYS[1], 2)
-    with pytest.raises(InputError, match="kept or partly done here"):
-        history.record(data, held(SUNDAYS[2], kept=("c-2026-11-29-1",), let_go=("c-2026-11-29-1",)))
-    history.record(data, held(SUNDAYS[2], kept=("c-2026-11-29-1",)))
-    assert history.carry_over(prefs, history.load(data), occ(prefs, SUNDAYS[3])).open == ()
-
-
-def test_a_let_go_commitment_is_no_longer_carried(prefs: Preferences, data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"), ("Sam", "call"))))
-    history.record(data, held(SUNDAYS[1], let_go=("c-2026-11-29-1",)))
-    carry = history.carry_over(prefs, history.load(data), occ(prefs, SUNDAYS[2]))
-    assert [c.text for c in carry.open] == ["call"]
-    assert [c.text for c in carry.let_go] == ["walk"]  # said once, with no blame…
-    history.record(data, held(SUNDAYS[2]))
-    carry = history.carry_over(prefs, history.load(data), occ(prefs, SUNDAYS[3]))
-    assert carry.let_go == () and [c.text for c in carry.open] == ["call"]  # …then it is gone
-    assert '[[let_go]]\nid = "c-2026-11-29-1"\ndate = 2026-12-06\n' in year_file(data).read_text()
-    with pytest.raises(InputError, match="already let go on 2026-12-06"):
-        history.record(data, held(SUNDAYS[3], kept=("c-2026-11-29-1",)))
-
-
-def test_letting_go_between_checkins(prefs: Preferences, data: Path) -> None:
-    history.record(data, held(SUNDAYS[0], commitments=(("Alex", "walk"),)))
-    item, _ = history.let_go(data, "c-2026-11-29-1", "the weather turned", D(2026, 12, 2))
-    assert item == Commitment("c-2026-11-29-1", "Alex", "walk")
-    hist = history.load(data)
-    assert hist.let_go[0].why == "the weather turned"
-    assert history.carry_over(prefs, hist, occ(prefs, SUNDAYS[1])).open == ()
-    [state] = history.commitment_states(hist, D(2026, 12, 31))
-    assert (state.state, state.on, state.why) == ("let-go", D(2026, 12, 2), "the weather turned")
-    with pytest.raises(InputError, match="already let go on 2026-12-02"):
-        history.let_go(data, "c-2026-11-29-1", "", D(2026, 12, 3))
-
-
-def test_shared_commitments_and_names_as_preferences_compare_them(prefs: Preferences) -> None:
-    from ritualcli.core.history import draft
-
-    assert draft.commitment(prefs, "We: plan the holidays") == (SHARED, "plan the holidays")
-    assert draft.commitment(prefs, "both:  book the trip ") == (SHARED, "book the trip")
-    assert draft.commitment(prefs, "ＳＡＭ: call") == ("Sam", "call")  # full-width: NFKC
-    assert draft.commitment(prefs, "call my sister", by="Sam") == ("Sam", "call my sister")
-    assert draft.commitment(prefs, "we: cook", by="Sam") == (SHARED, "cook")
-    assert draft.rating(prefs, "7", by="Sam") == ("Sam", 7)
-    zoe = prefs_with().couple._replace(partners=("Zoe\u0308", "Sam"))
-    assert draft.partner(prefs._replace(couple=zoe), "ZOË", "ratings") == "Zoe\u0308"
-    with pytest.raises(InputError, match="given twice"):
-        draft.one_rating_each([("Sam", 7), ("ｓａｍ", 8)])
-
-
-def test_what_the_couple_types_is_checked_in_the_words_of_the_domain(prefs: Preferences) -> None:
-    from ritualcli.core.history import draft
-
-    assert draft.rating(prefs, " sam = 7 ") == ("Sam", 7)
-    assert draft.commitment(prefs, "ALEX:  plan the walk ") == ("Alex", "plan the walk")
-    with pytest.raises(InputError) as err:
-        draft.rating(prefs, "Alex=11")
-    assert err.value.message == "rating 'Alex=11': '11' is not a rating"
-    assert (err.value.field, err.value.given) == ("ratings", "'Alex=11'")
-    with pytest.raises(InputError) as err:
-        draft.commitment(prefs, "Alx: walk")
-    assert err.value.message == "'Alx' is not one of the partners"
-    assert err.value.hint == "did you mean Alex? the partners are Alex, Sam"
-    with pytest.raises(InputError, match=r"^note: 1001 characters; at most 1000"):
-        draft.checked_text("x" * 1001, "note")
-
-
-def test_the_day_to_record_is_the_latest_planned_one_or_an_explained_refusal(prefs: Preferences) -> None:
-    from ritualcli.core.history import draft
-
-    today = D(2026, 12, 2)
-    found = draft.occurrence_day(prefs, "checkin", None, today=today, unplanned=False, future_ok=False)
-    assert found == (SUNDAYS[0], False)
-    monday = D(2026, 11, 30)
-    found = draft.occurrence_day(prefs, "checkin", monday, today=today, unplanned=True, future_ok=False)
-    assert found == (monday, True)
-    with pytest.raises(InputError) as err:
-        draft.occurrence_day(prefs, "checkin", monday, today=today, unplanned=False, future_ok=False)
-    assert err.value.message.startswith("no check-in is planned on Mon 2026-11-30: check-ins are on Sundays")
-    assert err.value.remedy is not None and err.value.remedy.field == "unplanned"
-    with pytest.raises(InputError) as err:
-        draft.occurrence_day(prefs, "checkin", SUNDAYS[1], today=today, unplanned=False, future_ok=False)
-    assert err.value.message.startswith("date 2026-12-06: is after today (2026-12-02)")
-    found = draft.occurrence_day(prefs, "checkin", SUNDAYS[1], today=today, unplanned=False, future_ok=True)
-    assert found == (SUNDAYS[1], False)
+    assert hist.entries[1].kept == ("c-2026-11-29-2",) and hist.entries[1].partly == ("c-2026-11-29-1",)
+    assert [g.id for g in hist.let_go] == ["c-2026-11-29-3"]
 
 
 # ------------------------------------------------------------------ a hand-edited file
@@ -355,6 +183,12 @@ def test_duplicate_entries_and_ids(data: Path) -> None:
     assert "H:9: entry[2].commitments: id 'c-1' is used twice; ids must be unique" in found
 
 
+def test_a_quoted_date_and_no_version_are_accepted(data: Path) -> None:
+    write(data, '[[entry]]\nritual = "checkin"\ndate = "2026-11-29"\nstatus = "skipped"\n')
+    (entry,) = history.load(data).entries
+    assert entry.date == SUNDAYS[0] and not entry.held
+
+
 def test_a_broken_file_is_never_overwritten(data: Path) -> None:
     path = write(data, '[[entry]]\nritual = "checkin"\ndate = "someday"\n')
     before = path.read_bytes()
@@ -363,10 +197,169 @@ def test_a_broken_file_is_never_overwritten(data: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_a_quoted_date_and_no_version_are_accepted(data: Path) -> None:
-    write(data, '[[entry]]\nritual = "checkin"\ndate = "2026-11-29"\nstatus = "skipped"\n')
-    (entry,) = history.load(data).entries
-    assert entry.date == SUNDAYS[0] and not entry.held
+def test_a_hand_edited_mistake_is_a_clear_error_with_its_line(cli: Invoke, data: Path) -> None:
+    cli("done", "checkin", "--rating", "Alex=7")
+    path = year_file(data)
+    path.write_text(path.read_text().replace("Alex = 7", "Alex = 17"))
+    for args in (
+        ["stats"],
+        ["commitments"],
+        ["agenda", "checkin"],
+        ["done", "checkin", "--note", "x"],
+        ["history"],
+    ):
+        r = cli(*args, code=2)
+        assert f"{path}:11: entry[1].ratings.Alex: 17 is not a rating" in r.stderr, args
+        assert "ritual history edit" in r.stderr
+        assert "Traceback" not in r.stderr
+    assert "Alex = 17" in path.read_text()  # left as the couple wrote it
+
+
+def test_an_id_edited_by_hand_into_no_number_does_not_stop_the_next_one(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--commit", "Alex: walk", "--commit", "Sam: cook")
+    cli("topic", "add", "money")
+    year = year_file(data)
+    year.write_text(year.read_text().replace("c-2026-12-06-1", "c-2026-12-06-²"))
+    queue = data / "history" / "topics.toml"
+    queue.write_text(queue.read_text().replace("t-2026-12-06-1", "t-2026-12-06-¹"))
+    assert "c-2026-12-06-3" in cli("done", "checkin", "--commit", "Sam: bake").stdout
+    assert "t-2026-12-06-1" in cli("topic", "add", "holidays").stdout
+
+
+def test_a_history_date_far_out_of_range_is_a_file_problem_not_a_traceback(
+    cli: Invoke, write_config: WriteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The year files are read as their names say (0001.toml is the year 1), and their
+    dates are held to the range ritual plans within, as the preferences' are: year 1
+    overflowed `stats --all`'s window."""
+    config = write_config(COUPLE.replace("start = 2026-11-23\n", ""))
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    old = config.parent / "history" / "0001.toml"
+    old.write_text('version = 2\n\n[[entry]]\nritual = "checkin"\ndate = 0001-01-07\n')
+    for command in (["stats", "--all"], ["history"], ["plan"]):
+        result = cli(*command, code=2)
+        assert f"{old}:5: entry[1].date: 0001-01-07 is out of range" in result.stderr, command
+
+
+# ------------------------------------------------------------------ seeing it, fixing it by hand
+
+
+def editor(tmp_path: Path, old: str, new: str) -> str:
+    """An $EDITOR that replaces ``old`` with ``new`` in the file it is given."""
+    script = tmp_path / "edit.py"
+    script.write_text(
+        textwrap.dedent(f"""\
+            import sys, pathlib
+            p = pathlib.Path(sys.argv[1])
+            p.write_text(p.read_text().replace({old!r}, {new!r}))
+            """)
+    )
+    return f"{sys.executable} {script}"
+
+
+def test_history_lists_records_and_shows_ratings_only_where_asked(cli: Invoke, data: Path) -> None:
+    cli(
+        "done",
+        "checkin",
+        "--rating",
+        "Alex=3",
+        "--rating",
+        "Sam=9",
+        "--commit",
+        "we: walk",
+        "--note",
+        "PRIVATE",
+    )
+    cli("skip", "date-night", "--date", "2026-12-04", "--reason", "ill")
+    cli("commitments", "let-go", "c-2026-11-29-1", "--why", "rain", env={"RITUAL_TODAY": "2026-12-05"})
+    r = cli("history")  # piped, as in a script: how many rated, never the numbers
+    assert r.stdout.splitlines() == [
+        "Sun 2026-11-29  check-in    held  2 rated",
+        "    commitment c-2026-11-29-1  both: walk",
+        "    a note (private: `ritual history edit` shows it)",
+        "Fri 2026-12-04  date night  skipped",
+        "    a reason (private: `ritual history edit` shows it)",
+        "Sat 2026-12-05  let go      c-2026-11-29-1: rain",
+    ]
+    assert "ratings are shown at a terminal, or with --format json" in r.stderr
+    assert "PRIVATE" not in r.stdout and "Alex 3" not in r.stdout and "Sam 9" not in r.stdout
+    rows = json.loads(cli("history", "--format", "json").stdout)
+    assert rows[0]["ratings"] == {"Alex": 3, "Sam": 9} and rows[0]["note"] == "PRIVATE"
+    assert rows[0]["commitments"][0]["shared"] is True
+    assert [r["record"] for r in rows] == ["entry", "entry", "let-go"]
+    assert [r["date"] for r in json.loads(cli("history", "--last", "1", "--format", "json").stdout)] == [
+        "2026-12-05"
+    ]
+    assert "--last 0" in cli("history", "--last", "0", code=2).stderr
+
+
+def test_history_at_a_terminal_shows_the_ratings(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ritualcli.cli import output
+
+    cli("done", "checkin", "--rating", "Alex=3", "--rating", "Sam=9")
+    monkeypatch.setattr(output, "is_terminal", lambda stream=None: True)
+    assert "Sun 2026-11-29  check-in    held  Alex 3 · Sam 9" in cli("history").stdout
+
+
+def test_a_mistaken_rating_is_fixed_by_hand_and_nothing_else_changes(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(
+        "done",
+        "checkin",
+        "--rating",
+        "Alex=6",
+        "--rating",
+        "Sam=2",
+        "--commit",
+        "Alex: walk",
+        "--note",
+        "ours",
+    )
+    before = year_file(data).read_text()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 7"))
+    r = cli("history", "edit")
+    assert r.stdout == f"saved {year_file(data)}; `ritual undo` takes it back\n"
+    assert year_file(data).read_text() == before.replace("Sam = 2", "Sam = 7")
+    (e,) = history.load(data).entries
+    assert e.ratings == (("Alex", 6), ("Sam", 7)) and e.note == "ours" and e.commitments[0].text == "walk"
+    assert cli("undo").stdout.startswith("Undid: edited history/2026.toml by hand")
+    assert year_file(data).read_text() == before
+
+
+def test_an_invalid_hand_edit_never_replaces_the_good_file(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("done", "checkin", "--rating", "Sam=2", "--commit", "Sam: call")
+    cli(
+        "done",
+        "checkin",
+        "--date",
+        "2026-12-06",
+        "--kept",
+        "c-2026-11-29-1",
+        env={"RITUAL_TODAY": "2026-12-06"},
+    )
+    before = year_file(data).read_text()
+    # Deleting a commitment that a later entry marks kept: the later entry is the problem.
+    monkeypatch.setenv(
+        "EDITOR", editor(tmp_path, '    { id = "c-2026-11-29-1", owner = "Sam", text = "call" },\n', "")
+    )
+    r = cli("history", "edit", code=2)
+    assert (
+        "entry[2].kept: 'c-2026-11-29-1' is not the id of any commitment open before 2026-12-06" in r.stderr
+    )
+    assert f"kept {year_file(data)} unchanged; your edit is in {year_file(data)}.rejected" in r.stderr
+    assert year_file(data).read_text() == before
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 3"))
+    assert "continuing your earlier edit" in cli("history", "edit", code=2).stderr  # reopens the draft
+    assert "--year 2019: no history for 2019" in cli("history", "edit", "--year", "2019", code=2).stderr
 
 
 # ------------------------------------------------------------------ the old single file
@@ -395,7 +388,6 @@ note = "ours"
 
 
 def test_an_old_single_file_loads_as_it_is_and_is_split_on_the_first_change(data: Path) -> None:
-    data.mkdir()
     (data / "history.toml").write_text(OLD)
     hist = history.load(data)
     assert [e.date for e in hist.entries] == [D(2026, 12, 27), D(2027, 1, 3)]
@@ -452,7 +444,7 @@ def test_old_years_are_summed_up_from_the_index(
 
     # What the old years add up to is all there: a commitment open since 2024, carried to
     # every held check-in since, and three low ratings in a row for Sam.
-    sunday = occ(prefs, D(2026, 12, 6))
+    sunday = checkin(prefs, D(2026, 12, 6))
     carry = history.carry_over(prefs, hist, sunday)
     assert [(c.text, c.checkins_open) for c in carry.open] == [("learn to juggle", 3)]
     assert carry.opening is not None and carry.opening.support is not None
@@ -522,6 +514,39 @@ def test_undo_takes_back_the_last_change_and_says_what(data: Path) -> None:
         history.undo(data)
 
 
+def test_a_mistaken_done_is_taken_back_with_undo_and_nothing_else_is_lost(cli: Invoke, data: Path) -> None:
+    cli("done", "checkin", "--as", "Alex", "--rating", "6", "--commit", "walk")
+    cli("topic", "add", "the holidays")
+    before = year_file(data).read_text()
+    # Sam meant the date night, and typed a rating he did not mean.
+    cli(
+        "done",
+        "checkin",
+        "--as",
+        "Sam",
+        "--rating",
+        "2",
+        "--commit",
+        "book a table",
+        "--discussed",
+        "t-2026-12-02-1",
+    )
+    r = cli("undo")
+    assert r.stdout.splitlines() == [
+        "Undid: added to the check-in of Sun 2026-11-29: Sam's rating, 1 commitment, 1 topic discussed "
+        f"(at {r.stdout.split('(at ', 1)[1].split(')', 1)[0]}).",
+        f"  restored {data / 'history' / '2026.toml'}",
+        f"  restored {data / 'history' / 'topics.toml'}",
+    ]
+    assert f"2 earlier changes can still be undone (journal: {data / 'history' / '.undo'})" in r.stderr
+    assert year_file(data).read_text() == before
+    hist = history.load(data)
+    assert hist.entries[0].ratings == (("Alex", 6),) and [t.text for t in hist.topics] == ["the holidays"]
+    cli("undo")
+    cli("undo")
+    assert "nothing to undo" in cli("undo", code=2).stderr
+
+
 def test_undo_never_overwrites_a_hand_edit(data: Path) -> None:
     history.record(data, held(SUNDAYS[0]))
     history.record(data, held(SUNDAYS[1]))
@@ -532,6 +557,18 @@ def test_undo_never_overwrites_a_hand_edit(data: Path) -> None:
     assert path.read_text().endswith("# by hand\n")
 
 
+def test_undo_refuses_a_file_edited_by_hand_into_bytes_that_are_not_text(
+    cli: Invoke, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RITUAL_TODAY", "2026-12-06")
+    cli("done", "checkin", "--rating", "Alex=7")
+    year = year_file(data)
+    year.write_bytes(year.read_bytes() + b"\xff\n")
+    result = cli("undo", code=2)
+    assert "has changed since" in result.stderr
+    assert year.read_bytes().endswith(b"\xff\n")  # the hand edit is kept
+
+
 def test_the_journal_keeps_the_last_twenty_changes_privately(data: Path) -> None:
     for i in range(23):
         history.add_topic(data, f"topic {i}", "", D(2026, 12, 1))
@@ -539,52 +576,3 @@ def test_the_journal_keeps_the_last_twenty_changes_privately(data: Path) -> None
     assert len(records) == 20
     assert stat.S_IMODE(records[0].parent.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(r.stat().st_mode) == 0o600 for r in records)
-
-
-# ------------------------------------------------------------------ topics
-
-
-def test_topics_queue_until_discussed_or_dropped(prefs: Preferences, data: Path) -> None:
-    a, _ = history.add_topic(data, "the holidays", "Alex", D(2026, 11, 30))
-    b, _ = history.add_topic(data, "money <and> *stuff*", "", D(2026, 11, 30))
-    assert (a.id, b.id) == ("t-2026-11-30-1", "t-2026-11-30-2")
-    assert history.load(data).topics == (a, b)
-    change = history.record(data, held(SUNDAYS[1], discussed=(a.id,)))
-    assert change.discussed == (a,)
-    hist = history.load(data)
-    assert hist.topics == (b,) and hist.entries[0].discussed == (a,)  # kept in the history
-    with pytest.raises(InputError, match="no queued topic has that id"):
-        history.record(data, held(SUNDAYS[1], discussed=("t-9",)))
-    history.drop_topic(data, b.id)
-    assert history.load(data).topics == ()
-    history.undo(data)  # the drop, taken back
-    assert history.load(data).topics == (b,)
-    c, _ = history.add_topic(data, "later", "", D(2026, 11, 30))
-    assert c.id == "t-2026-11-30-3"  # never the id of one discussed
-
-
-# ------------------------------------------------------------------ README
-
-
-def test_the_readme_example_is_a_valid_history() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme.split("## Follow-through", 1)[1].split("\n## ", 1)[0]
-    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
-    hist = history.parse(example)
-    assert [(e.date, e.status) for e in hist.entries] == [
-        (SUNDAYS[0], "held"),
-        (SUNDAYS[1], "held"),
-        (SUNDAYS[2], "skipped"),
-    ]
-    assert hist.entries[1].kept == ("c-2026-11-29-2",) and hist.entries[1].partly == ("c-2026-11-29-1",)
-    assert [g.id for g in hist.let_go] == ["c-2026-11-29-3"]
-
-
-def occ(prefs: Preferences, day: dt.date) -> schedule.Occurrence:
-    found = schedule.occurrence_on(prefs, "checkin", day)
-    assert found is not None, day
-    return found
-
-
-def test_an_empty_history_is_the_example_couples(data: Path) -> None:
-    assert history.load(data) == History()

@@ -1,7 +1,9 @@
-"""The practice and idea libraries: coverage, shape, sources, and the project's own words."""
+"""The practice and idea libraries: coverage, shape, sources, the project's own words, and
+`ritual practices`, which shows them."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conftest import Invoke
 from ritualcli.core import library, templates_dir, vocabulary
 from ritualcli.core.errors import FileProblemsError
 from ritualcli.core.preferences import DEPTHS, PLACES
@@ -136,22 +139,6 @@ def test_an_exercise_about_a_friction_between_you_is_tagged_conflict(lib: librar
     untagged = [p.id for p in lib.practices if about_friction.search(p.exercise) and "conflict" not in p.tags]
     assert untagged == []
     assert {p.id for p in lib.practices if about_friction.search(p.exercise)} >= {"two-sides", "i-statements"}
-
-
-def test_the_repair_deck_stays_on_the_incident_in_order(lib: library.Library) -> None:
-    stages = [s.stage for s in lib.repair]
-    assert stages[0] == "pause" and stages == sorted(stages, key=list(vocabulary.REPAIR_STAGES).index)
-    assert [s for s in stages if s != "pause"][:3] == ["hear", "hear", "hear"]
-    pause = lib.repair[0]
-    assert pause.sources == () and "own addition" in pause.origin and "twenty minutes" in pause.guide
-    own = next(s for s in lib.repair if s.stage == "own")
-    assert "only if" in own.guide.lower()
-    deck = {q.text for s in lib.repair for q in s.prompts}
-    weekly = {q.text for p in lib.practices for q in p.prompts}
-    assert not deck & weekly  # nothing from the general decks right after a fight
-    for step in lib.repair:
-        if step.stage != "pause":  # a couple at depth "light" still gets a question in every step
-            assert [q for q in step.prompts if q.depth == "light" and not q.tags], step.id
 
 
 def test_every_word_of_each_vocabulary_is_used_and_documented(lib: library.Library) -> None:
@@ -350,3 +337,33 @@ def test_library_problems_name_their_line_and_a_misspelt_key(tmp_path: Path) -> 
         in lines
     )
     assert any("practice[1].prompts[3].tag: unknown key; did you mean tags?" in line for line in lines)
+
+
+def test_practices_lists_the_library_with_sources(cli: Invoke) -> None:
+    data = json.loads(cli("practices", "--format", "json").stdout)
+    ids = {p["id"] for p in data}
+    wanted = (Path(__file__).resolve().parent / "fixtures" / "practice_ids.txt").read_text().split()
+    assert set(wanted) <= ids
+    assert all(p["sources"] and p["prompts"] for p in data)
+    lib = {p.id: p for p in library.load().practices}
+    for p in data:
+        assert (p["kind"], p["minutes"], p["origin"]) == (
+            lib[p["id"]].kind,
+            lib[p["id"]].minutes,
+            lib[p["id"]].origin,
+        )
+    assert [p["id"] for p in data if p["path"]] == [
+        "safe-space",
+        "appreciation",
+        "active-listening",
+        "validation",
+    ]
+    text = cli("practices").stdout
+    assert "validation: Validate your partner's experience" in text
+    assert "  foundation, step 4 of the first month · 8 min\n" in text
+    assert "  the idea: validate your partner's experience\n" in text
+    assert "  conflict · 10 min\n" in text  # problem-solving
+    assert "from: How To Create Emotional Safety In Your Relationship" in text
+    one = cli("practices", "curiosity").stdout
+    assert "exercise:" in one and "[deep]" in one
+    assert "did you mean curiosity?" in cli("practices", "curiousity", code=2).stderr

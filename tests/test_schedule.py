@@ -1,22 +1,28 @@
-"""The schedule engine, checked against dates computed independently.
-
-Most tests compute the expected dates with the calendar module; one holds the
-engine's date arithmetic to dateutil's expansion of the RRULE text the calendar
-export writes, for any cadence, weekday, anchor and window.
-"""
+"""When the rituals happen: the schedule, checked against dates computed independently
+(the calendar module; dateutil's expansion of the RRULE text the calendar export writes,
+for any cadence, weekday, anchor and window), clock changes, skips, and the one
+explanation every command gives for a day with nothing planned."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import itertools
+import random
+from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import COUPLE, Invoke
+from histories import D, prefs_with
 from ritualcli.core import preferences, schedule
+from ritualcli.core.occurrence_finder import Absence, Look, Why, find
+from ritualcli.core.preferences import Preferences
+from ritualcli.core.schedule import Occurrence
 
 UTC = dt.UTC
 
@@ -132,6 +138,93 @@ def test_skip_dates_and_ranges_across_dst() -> None:
     assert by_date[dt.date(2027, 4, 11)] - by_date[dt.date(2027, 3, 14)] == 4
 
 
+def test_rrule_text() -> None:
+    p = prefs(
+        checkin={"cadence": "biweekly", "day": "monday"}, date_night={"week_of_month": -1, "day": "sunday"}
+    )
+    assert schedule.rrule_text(p.checkin) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO"
+    assert schedule.rrule_text(p.date_night) == "FREQ=MONTHLY;BYDAY=-1SU"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cadence=st.sampled_from(preferences.CADENCES),
+    day=st.sampled_from(preferences.WEEKDAYS),
+    week=st.sampled_from([1, 2, 3, 4, -1]),
+    anchor=st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)),
+    offset=st.integers(-400, 3000),
+    span=st.integers(0, 900),
+)
+def test_dates_are_what_dateutil_expands_from_the_rrule_text(
+    cadence: str, day: str, week: int, anchor: dt.date, offset: int, span: int
+) -> None:
+    from dateutil.rrule import rrulestr
+
+    p = prefs(
+        start=anchor.isoformat(),
+        checkin={"cadence": cadence, "day": day, "week_of_month": week},
+        date_night={"enabled": False},
+    )
+    ritual = p.checkin
+    frm = anchor + dt.timedelta(days=offset)
+    until = frm + dt.timedelta(days=span)
+    ours = [o.date for o in schedule.occurrences(p, frm, until, ["checkin"])]
+    # As the calendar says it: DTSTART is the series' first slot, the RRULE does the rest.
+    dtstart = dt.datetime.combine(schedule.first_slot(ritual, anchor), dt.time())
+    rule = rrulestr(schedule.rrule_text(ritual), dtstart=dtstart)
+    theirs = [
+        m.date()
+        for m in rule.between(
+            dt.datetime.combine(frm, dt.time()), dt.datetime.combine(until, dt.time()), inc=True
+        )
+        if m.date() < until
+    ]
+    assert ours == theirs
+
+
+SKIPS = "[skip]\ndates = [2027-01-03]\nranges = [{ from = 2027-07-01, to = 2027-08-20 }]\n"
+
+
+@pytest.mark.parametrize(
+    "checkin",
+    [
+        "",
+        '[checkin]\ncadence = "biweekly"\nday = "wednesday"\n',
+        '[checkin]\ncadence = "monthly"\nweek_of_month = -1\nday = "saturday"\n',
+        '[checkin]\ncadence = "monthly"\nweek_of_month = 2\n',
+    ],
+)
+def test_planned_dates_are_the_occurrences_own(checkin: str) -> None:
+    prefs = preferences.parse_bytes((COUPLE + checkin + SKIPS).encode())
+
+    def long_way(frm: dt.date, until: dt.date) -> tuple[dt.date, ...]:
+        return tuple(o.date for o in schedule.occurrences(prefs, frm, until, ["checkin"]))
+
+    start = dt.date(2026, 10, 1)
+    # an export's windows, a week apart and sliding forward, then jumps either way
+    windows = [(start + dt.timedelta(weeks=i), start + dt.timedelta(weeks=i, days=131)) for i in range(120)]
+    rng = random.Random(7)
+    for _ in range(60):
+        frm = start + dt.timedelta(days=rng.randrange(0, 1500))
+        windows.append((frm, frm + dt.timedelta(days=rng.randrange(0, 400))))
+    for frm, until in windows:
+        assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until), (
+            frm,
+            until,
+        )
+    # other preferences (an edited file) give their own dates
+    other = preferences.parse_bytes((COUPLE + '[checkin]\nday = "monday"\n').encode())
+    frm, until = dt.date(2027, 3, 1), dt.date(2027, 4, 1)
+    assert tuple(schedule.planned_dates(prefs, prefs.checkin, frm, until)) == long_way(frm, until)
+    assert tuple(schedule.planned_dates(other, other.checkin, frm, until)) == tuple(
+        o.date for o in schedule.occurrences(other, frm, until, ["checkin"])
+    )
+    assert all(d.weekday() == 0 for d in tuple(schedule.planned_dates(other, other.checkin, frm, until)))
+
+
+# --------------------------------------------------------------------------- clock changes
+
+
 def test_nonexistent_time_uses_offset_before_gap() -> None:
     # 02:30 does not exist on 2027-03-14 in New York: RFC 5545 reads it with EST -> 03:30 EDT.
     p = prefs(checkin={"time": "02:30", "duration": 60}, date_night={"enabled": False})
@@ -174,45 +267,123 @@ def test_safe_times_warn_nothing() -> None:
         assert schedule.clock_warnings(prefs(zone), dt.date(2026, 1, 1), dt.date(2036, 1, 1)) == []
 
 
-def test_rrule_text() -> None:
-    p = prefs(
-        checkin={"cadence": "biweekly", "day": "monday"}, date_night={"week_of_month": -1, "day": "sunday"}
+# --------------------------------------------------------------------------- a day with nothing planned
+# COUPLE: check-ins on Sundays from 2026-11-23 (first: 2026-11-29); date nights on the
+# first Friday of each month (2026-12-04, 2027-01-01, 2027-02-05 …).
+
+
+def absence(prefs: Preferences, kind: str, day: dt.date, look: Look = Look.ON) -> Absence:
+    found = find(prefs, kind, day, look)
+    assert isinstance(found, Absence), found
+    return found
+
+
+def test_a_planned_day_is_its_occurrence() -> None:
+    found = find(prefs_with(), "checkin", D(2026, 12, 6))
+    assert isinstance(found, Occurrence)
+    assert (found.ritual, found.date, f"{found.start:%H:%M}") == ("checkin", D(2026, 12, 6), "19:00")
+
+
+def test_another_weekday_says_when_the_ritual_is_and_the_nearest_dates() -> None:
+    a = absence(prefs_with(), "checkin", D(2026, 12, 1))
+    assert a.why is Why.OTHER_DAY and (a.before, a.after) == (D(2026, 11, 29), D(2026, 12, 6))
+    assert a.message == (
+        "no check-in is planned on Tue 2026-12-01: check-ins are on Sundays; "
+        "the nearest planned: Sun 2026-11-29 and Sun 2026-12-06"
     )
-    assert schedule.rrule_text(p.checkin) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;WKST=MO"
-    assert schedule.rrule_text(p.date_night) == "FREQ=MONTHLY;BYDAY=-1SU"
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    cadence=st.sampled_from(preferences.CADENCES),
-    day=st.sampled_from(preferences.WEEKDAYS),
-    week=st.sampled_from([1, 2, 3, 4, -1]),
-    anchor=st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)),
-    offset=st.integers(-400, 3000),
-    span=st.integers(0, 900),
+@pytest.mark.parametrize(
+    ("extra", "kind", "day", "rhythm"),
+    [
+        ('[checkin]\ncadence = "biweekly"\n', "checkin", D(2026, 12, 6), "check-ins are every other Sunday"),
+        ("", "date-night", D(2026, 12, 11), "date nights are on the first Friday of the month"),
+        (
+            "[date_night]\nweek_of_month = -1\n",
+            "date-night",
+            D(2026, 12, 4),
+            "date nights are on the last Friday of the month",
+        ),
+    ],
 )
-def test_dates_are_what_dateutil_expands_from_the_rrule_text(
-    cadence: str, day: str, week: int, anchor: dt.date, offset: int, span: int
-) -> None:
-    from dateutil.rrule import rrulestr
+def test_the_rule_is_said_in_words(extra: str, kind: str, day: dt.date, rhythm: str) -> None:
+    a = absence(prefs_with(extra), kind, day)
+    assert a.why is Why.OTHER_DAY and f": {rhythm}; the nearest planned: " in a.message
 
-    p = prefs(
-        start=anchor.isoformat(),
-        checkin={"cadence": cadence, "day": day, "week_of_month": week},
-        date_night={"enabled": False},
+
+def test_a_skip_range_gives_its_note_and_span_and_the_nearest_dates_around_it() -> None:
+    prefs = prefs_with('[skip]\nranges = [{ from = 2026-12-20, to = 2027-01-02, note = "Holidays" }]\n')
+    a = absence(prefs, "checkin", D(2026, 12, 27))
+    assert a.why is Why.SKIPPED and (a.before, a.after) == (D(2026, 12, 13), D(2027, 1, 3))
+    assert a.message == (
+        'the check-in of Sun 2026-12-27 is skipped (skip.ranges: "Holidays", 2026-12-20 to 2027-01-02); '
+        "the nearest planned: Sun 2026-12-13 and Sun 2027-01-03"
     )
-    ritual = p.checkin
-    frm = anchor + dt.timedelta(days=offset)
-    until = frm + dt.timedelta(days=span)
-    ours = list(schedule._dates(ritual, anchor, frm, until))
-    # As the calendar says it: DTSTART is the series' first slot, the RRULE does the rest.
-    dtstart = dt.datetime.combine(schedule.first_slot(ritual, anchor), dt.time())
-    rule = rrulestr(schedule.rrule_text(ritual), dtstart=dtstart)
-    theirs = [
-        m.date()
-        for m in rule.between(
-            dt.datetime.combine(frm, dt.time()), dt.datetime.combine(until, dt.time()), inc=True
+    assert a.hint is not None and "[skip]" in a.hint
+
+
+def test_a_skip_date_and_a_range_without_a_note() -> None:
+    prefs = prefs_with("[skip]\ndates = [2026-12-06]\nranges = [{ from = 2027-01-01, to = 2027-01-31 }]\n")
+    assert "is skipped (skip.dates)" in absence(prefs, "checkin", D(2026, 12, 6)).message
+    assert (
+        "is skipped (skip.ranges: 2027-01-01 to 2027-01-31)"
+        in absence(prefs, "checkin", D(2027, 1, 10)).message
+    )
+    # A skipped day that was never a check-in day is explained by the rule, not the skip.
+    assert absence(prefs, "checkin", D(2027, 1, 12)).why is Why.OTHER_DAY
+
+
+def test_before_the_start_names_couple_start() -> None:
+    a = absence(prefs_with(), "checkin", D(2026, 11, 22))
+    assert a.why is Why.BEFORE_START and (a.before, a.after) == (None, D(2026, 11, 29))
+    assert a.message == (
+        "no check-in on Sun 2026-11-22: nothing is planned before couple.start (2026-11-23); "
+        "the nearest planned: Sun 2026-11-29"
+    )
+
+
+def test_a_ritual_turned_off_names_its_setting_whatever_the_day() -> None:
+    prefs = prefs_with("[date_night]\nenabled = false\n")
+    for look in Look:
+        a = absence(prefs, "date-night", D(2026, 12, 4), look)
+        assert a.why is Why.DISABLED
+        assert (
+            a.message == "no date night is planned: date nights are turned off (date_night.enabled = false)"
         )
-        if m.date() < until
-    ]
-    assert ours == theirs
+        assert a.hint is not None and "[date_night]" in a.hint
+
+
+def test_nothing_within_two_years_says_so() -> None:
+    prefs = prefs_with("[skip]\nranges = [{ from = 2026-11-23, to = 2031-11-23 }]\n")
+    a = absence(prefs, "checkin", D(2028, 12, 3))
+    assert (a.before, a.after) == (None, None)
+    assert a.message.endswith("; none is planned within two years")
+
+
+def test_looking_before_or_after_finds_the_nearest_occurrence() -> None:
+    prefs = prefs_with()
+    before = find(prefs, "checkin", D(2026, 12, 2), Look.ON_OR_BEFORE)
+    after = find(prefs, "checkin", D(2026, 12, 2), Look.ON_OR_AFTER)
+    assert isinstance(before, Occurrence) and before.date == D(2026, 11, 29)
+    assert isinstance(after, Occurrence) and after.date == D(2026, 12, 6)
+    a = absence(prefs, "checkin", D(2026, 11, 24), Look.ON_OR_BEFORE)
+    assert a.why is Why.NONE_NEAR and a.message == "no check-in is planned on or before 2026-11-24"
+
+
+@pytest.mark.parametrize(
+    ("day", "explained"),
+    [
+        ("2026-12-01", "no check-in is planned on Tue 2026-12-01: check-ins are on Sundays"),
+        ("2026-12-27", 'the check-in of Sun 2026-12-27 is skipped (skip.ranges: "Holidays"'),
+        ("2026-11-22", "nothing is planned before couple.start (2026-11-23)"),
+    ],
+)
+def test_agenda_done_and_skip_explain_a_day_alike(
+    cli: Invoke, write_config: Callable[..., Path], day: str, explained: str
+) -> None:
+    write_config(COUPLE + '[skip]\nranges = [{ from = 2026-12-20, to = 2027-01-02, note = "Holidays" }]\n')
+    env = {"RITUAL_TODAY": "2027-01-20"}
+    for args in (["agenda", "checkin"], ["done", "checkin"], ["skip", "checkin"]):
+        err = cli(*args, "--date", day, code=2, env=env).stderr
+        assert explained in err and "the nearest planned: Sun " in err, args
+        assert ("--unplanned" in err) == (args[0] == "done"), args  # only done can record it anyway

@@ -103,30 +103,6 @@ def test_without_a_start_the_first_recorded_checkin_begins_the_month() -> None:
     assert focus_ids(prefs, occs, began) == PATH
 
 
-def test_plan_shows_the_focus_the_agenda_has(tmp_path: object) -> None:
-    import os
-    from pathlib import Path
-
-    from typer.testing import CliRunner
-
-    from ritualcli.cli.app import app
-
-    folder = Path(str(tmp_path))
-    config = folder / "ritual.toml"
-    config.write_text('version = 1\n[couple]\npartners = ["Alex", "Sam"]\ntimezone = "Europe/Berlin"\n')
-    os.chmod(config, 0o600)
-    (folder / "history.toml").write_text('version = 1\n[[entry]]\nritual = "checkin"\ndate = 2026-11-29\n')
-    env = {"RITUAL_CONFIG": str(config), "RITUAL_TODAY": "2026-11-30"}
-    rows = json.loads(CliRunner().invoke(app, ["plan", "--format", "json", "--weeks", "6"], env=env).stdout)
-    titles = [r["focus"]["title"] for r in rows if r["ritual"] == "checkin"]
-    # Recorded on 29 November, so the path goes on from there: the 6 December check-in is its second step.
-    assert titles[0] == LIB.path[1].title
-    for r in rows:
-        if r["ritual"] == "checkin":
-            md = CliRunner().invoke(app, ["agenda", "checkin", "--date", r["date"]], env=env).stdout
-            assert f"## Today's practice: {r['focus']['title']} (" in md or f"*{r['focus']['title']}*" in md
-
-
 # --------------------------------------------------------------------------- the rotation
 
 
@@ -151,12 +127,15 @@ def test_after_the_first_month_conflict_and_repair_practices_are_spread_out(
     """Never two conflict or repair practices in a row (wrapping round), and the rotation opens gently."""
     prefs = prefs_from(f"[conversation]\noff_limits = {json.dumps(off_limits)}\n", partners=json.dumps(names))
     kinds = {p.id: p.kind for p in LIB.practices}
-    rotation = selection._checkin_rotation(prefs)
-    n = len(rotation)
-    occs = checkins(prefs, 4 + 2 * n)
-    ids = focus_ids(prefs, occs)[4:]
-    assert ids == [p.id for p in rotation] * 2  # what the agendas show is that rotation
-    hard = [kinds[i] in selection.HARD for i in ids]
+    off = set(off_limits)
+    # Every practice the couple's limits leave a question of, once each, then again in that order.
+    usable = {
+        p.id for p in LIB.practices if not off & set(p.tags) and any(not off & set(q.tags) for q in p.prompts)
+    }
+    n = len(usable)
+    ids = focus_ids(prefs, checkins(prefs, 4 + 2 * n))[4:]
+    assert sorted(ids[:n]) == sorted(usable) and ids[n:] == ids[:n]
+    hard = [kinds[i] in ("conflict", "repair") for i in ids]
     assert hard[:n].count(True) * 2 <= n  # enough gentle ones here to spread them out
     assert not hard[0] and not hard[1]
     assert not any(a and b for a, b in itertools.pairwise(hard)), [kinds[i] for i in ids]
@@ -187,14 +166,6 @@ def test_quick_offers_only_light_and_medium_and_never_a_disagreement() -> None:
     for occ in checkins(prefs, 60):
         for q in selection.prompts(prefs, occ, START):
             assert q.depth in ("light", "medium") and "conflict" not in q.tags, q
-
-
-def test_speaking_order_alternates_week_by_week() -> None:
-    prefs = prefs_from()
-    firsts = [selection.speakers(prefs, o)[0] for o in checkins(prefs, 6)]
-    assert firsts == ["Alex", "Sam", "Alex", "Sam", "Alex", "Sam"]
-    three = prefs_from(partners='["A", "B", "C"]')
-    assert [selection.speakers(three, o)[0] for o in checkins(three, 4)] == ["A", "B", "C", "A"]
 
 
 # --------------------------------------------------------------------------- limits, as a property
@@ -248,45 +219,4 @@ def test_off_limits_and_depth_hold_for_a_year_of_every_agenda(
 # --------------------------------------------------------------------------- time boxes
 
 
-@given(
-    weights=st.dictionaries(
-        st.text("abcdefgh", min_size=1, max_size=6), st.integers(1, 20), min_size=1, max_size=9
-    ),
-    total=st.integers(5, 720),
-)
-def test_time_boxes_add_up_to_the_duration(weights: dict[str, int], total: int) -> None:
-    boxes = agenda.timebox(weights, total)
-    assert list(boxes) == list(weights)
-    assert sum(boxes.values()) == total
-    if total >= len(weights):
-        assert min(boxes.values()) >= 1
-    whole = sum(weights.values())
-    for name, minutes in boxes.items():  # each box is close to its share
-        assert abs(minutes - total * weights[name] / whole) < 2 or total < len(weights) * 2
-
-
-def test_time_boxes_keep_the_templates_own_proportions() -> None:
-    weekly = {
-        "appreciations": 4,
-        "safety": 3,
-        "practice": 7,
-        "topic": 8,
-        "follow": 3,
-        "commit": 3,
-        "close": 2,
-    }
-    assert list(agenda.timebox(weekly, 30).values()) == [4, 3, 7, 8, 3, 3, 2]
-    assert list(agenda.timebox(weekly, 60).values()) == [8, 6, 14, 16, 6, 6, 4]
-
-
 # --------------------------------------------------------------------------- the seed's digest
-
-
-@given(st.text())
-def test_builtin_sha256_is_hashlibs(text: str) -> None:
-    """digest skips hashlib (OpenSSL, ~4 ms at start-up); the seeds must not change for it."""
-    import hashlib
-
-    from ritualcli.core.digest import sha256_hex
-
-    assert sha256_hex(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -20,9 +20,9 @@ from typing import Any
 import icalendar
 import pytest
 
+from calendar_servers import COUPLES, plan_rows, server_rows
 from radicale_server import PASSWORD, USER, Radicale
 from tcp_relay import Relay
-from test_calendar_radicale import COUPLES, plan_rows, server_rows
 
 TODAY = "2026-11-20"
 START = dt.date(2026, 11, 23)

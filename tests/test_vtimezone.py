@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import uuid
 import zoneinfo
 from concurrent.futures import ThreadPoolExecutor
@@ -259,15 +257,6 @@ def test_dublin_negative_dst_still_calls_summer_daylight() -> None:
 def test_span_must_not_end_before_it_starts() -> None:
     with pytest.raises(ValueError, match="before it starts"):
         build_vtimezone("Europe/Berlin", dt.date(2030, 1, 1), dt.date(2029, 1, 1))
-
-
-def test_importing_the_module_does_not_import_icalendar() -> None:
-    # `ritual plan` imports the package on every run; icalendar is slow to load.
-    code = "import sys, ritualcli.core.vtimezone; sys.exit('icalendar' in sys.modules)"
-    src = str(Path(__file__).parents[1] / "src")
-    env = {**os.environ, "PYTHONPATH": src}
-    result = subprocess.run([sys.executable, "-c", code], env=env, check=False)
-    assert result.returncode == 0
 
 
 HYPOTHESIS_ZONES = (

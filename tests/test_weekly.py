@@ -197,3 +197,10 @@ def test_cron_failure_is_one_line_and_nonzero(cron_home: Path) -> None:
     r = run_cron_line(line, cron_home)
     assert r.returncode == 2
     assert b"couple.timezone" in r.stderr and b"Traceback" not in r.stderr
+
+
+def test_weekly_needs_your_own_preferences_to_write_files(cli: Invoke, isolated_home: Path) -> None:
+    r = cli("weekly", code=2)
+    assert "ritual init" in r.stderr
+    assert not (isolated_home / ".config" / "ritual").exists()
+    assert cli("weekly", "--stdout").exit_code == 0  # printing the example is fine

@@ -1,100 +1,125 @@
-"""init, config, plan and the behaviour every command shares."""
+"""Setting up: `ritual init` writes the preferences, `ritual config` finds, shows, checks
+and edits them; what they write and show, and the README's table of settings, are made
+from the one declaration of each key."""
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import stat
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import COUPLE, Invoke
-from ritualcli import __version__
 from ritualcli.cli import output
-from ritualcli.core.preferences import parse_bytes
+from ritualcli.core import preferences
+from ritualcli.core.preferences import parse_bytes, reference
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+EVERY_KEY = [(s.table, s.key) for s in preferences.SETTINGS]
 
 
-def test_version(cli: Invoke) -> None:
-    assert cli("--version").stdout.strip() == f"ritual {__version__}"
+def init_file(cli: Invoke, isolated_home: Path, *flags: str) -> str:
+    cli("init", "--yes", "--partner", "Alex", "--partner", "Sam", "--timezone", "Europe/Berlin", *flags)
+    return (isolated_home / ".config" / "ritual" / "ritual.toml").read_text()
 
 
-def test_no_args_shows_help(cli: Invoke) -> None:
-    # bare `ritual` is a usage mistake: help on stderr, exit 2 (click's convention)
-    result = cli(code=2)
-    assert "Usage: ritual" in result.stderr and "plan" in result.stderr
+def test_init_writes_only_what_was_chosen(cli: Invoke, isolated_home: Path) -> None:
+    text = init_file(cli, isolated_home, "--checkin-time", "20:15", "--interest", "music")
+    doc = tomllib.loads(text)
+    assert doc["couple"].keys() == {"partners", "timezone", "start"}
+    assert doc["checkin"] == {"time": "20:15"}
+    assert doc["date_night"] == {"interests": ["music"]}
+    assert all(doc[table] == {} for table in ("conversation", "skip", "calendar", "support"))
+    assert "duration" not in doc["checkin"]
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["plan"],
-        ["init"],
-        ["config", "edit"],
-        ["config", "validate"],
-        ["export", "ics"],
-        ["agenda"],
-        ["weekly"],
-    ],
-)
-def test_every_command_explains_its_options(cli: Invoke, args: list[str]) -> None:
-    text = cli(*args, "--help").stdout
-    assert "--config" in text
-    assert "Usage: ritual" in text
+def test_init_names_every_other_key_in_a_comment(cli: Invoke, isolated_home: Path) -> None:
+    text = init_file(cli, isolated_home)
+    for table, key in EVERY_KEY:
+        section = text.split(f"[{table}]\n", 1)[1].split("\n[", 1)[0]
+        assert re.search(rf"^(# )?{key} = ", section, re.M), f"{table}.{key} is not in the file"
+    assert re.search(r"^# duration = 30 +# minutes, 5\.\.720; unset: the format's length$", text, re.M)
 
 
-# ------------------------------------------------------------------ plan
+def test_a_format_chosen_later_brings_its_own_length(
+    cli: Invoke, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = init_file(cli, isolated_home)
+    path = isolated_home / ".config" / "ritual" / "ritual.toml"
+    assert preferences.parse_bytes(text.encode()).checkin.duration == 30
+    path.write_text(text.replace('# format = "weekly"', 'format = "state-of-the-union"'))
+    shown = json.loads(cli("config", "show", "--format", "json").stdout)
+    assert shown["checkin"]["format"] == "state-of-the-union" and shown["checkin"]["duration"] == 60
 
 
-def test_plan_on_example_couple_says_so(cli: Invoke) -> None:
-    r = cli("plan", "--from", "2026-11-23", "--weeks", "2")
-    assert "built-in example couple" in r.stderr and "ritual init" in r.stderr
-    lines = r.stdout.splitlines()
-    assert lines[0].startswith("Sun 2026-11-29  19:00–19:30 EST") and "Check-in" in lines[0]
-    assert any("Fri 2026-12-04  19:30–22:00 EST" in line and "Date night" in line for line in lines)
-    assert "\x1b[" not in r.stdout  # plain when piped
+def test_answers_at_the_terminal_are_all_chosen(
+    cli: Invoke, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(output, "stdin_is_terminal", lambda: True)
+    answers = ["Zoë", "zoë", "Sam", *[""] * 7, "board games", "Games", "", "y"]
+    r = cli("init", input="\n".join(answers) + "\n")
+    assert "'zoë' is already given" in r.stderr  # a look-alike is asked again
+    assert "'board games' is not an interest ritual knows; did you mean games?" in r.stderr
+    doc = tomllib.loads((isolated_home / ".config/ritual/ritual.toml").read_text())
+    assert doc["couple"]["partners"] == ["Zoë", "Sam"]
+    assert doc["checkin"] == {"day": "sunday", "time": "19:00"}  # asked, and the default kept
+    assert doc["date_night"]["budget"] == 60 and doc["date_night"]["interests"] == ["games"]
 
 
-def test_plan_json_contract(cli: Invoke, write_config: Callable[[str], Path]) -> None:
+def test_config_show_prints_every_effective_key(cli: Invoke, write_config: Callable[[str], Path]) -> None:
     write_config(COUPLE)
-    rows = json.loads(cli("plan", "--from", "2027-03-01", "--weeks", "3", "--format", "json").stdout)
-    assert [r["ritual"] for r in rows] == ["date-night", "checkin", "checkin", "checkin"]
-    first_checkin = rows[1]
-    assert first_checkin["start"] == "2027-03-07T19:00:00-05:00"
-    assert first_checkin["end"] == "2027-03-07T19:30:00-05:00"
-    assert rows[2]["start"] == "2027-03-14T19:00:00-04:00"  # after the spring-forward
-    for r in rows:
-        assert {"ritual", "start", "end", "summary", "focus", "idea"} <= r.keys()
-        assert r["summary"] in ("Check-in", "Date night")
+    text = cli("config", "show").stdout
+    doc = json.loads(cli("config", "show", "--format", "json").stdout)
+    shown = tomllib.loads(text)
+    for table, key in EVERY_KEY:
+        assert key in doc[table] and key in shown[table], f"{table}.{key}"
+    assert shown["checkin"]["duration"] == doc["checkin"]["duration"] == 30
+    assert shown["date_night"]["settings"] == ["home", "out", "outdoors"]
+    assert "calendar.name" not in text and re.search(r'^name = "Our rituals" +# the calendar', text, re.M)
 
 
-def test_plan_markdown(cli: Invoke, write_config: Callable[[str], Path]) -> None:
-    write_config(COUPLE.replace('"Alex"', '"Al*ex"'))
-    text = cli("plan", "--from", "2026-11-23", "--format", "markdown").stdout
-    assert text.startswith("# Rituals for Al\\*ex & Sam")
-    assert "| Sun 2026-11-29 | 19:00–19:30 EST | Check-in |" in text
+def test_config_show_reads_back_as_the_same_settings(
+    cli: Invoke, write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(
+        COUPLE + '[skip]\nranges = [{ from = 2027-07-01, to = 2027-07-02, note = "a \\"b\\"" }]\n'
+    )
+    before = preferences.load(path)
+    again = preferences.parse_bytes(cli("config", "show").stdout.encode())
+    assert preferences.to_document(again) == preferences.to_document(before)
+    assert again.skip.ranges[0].note == 'a "b"'
 
 
-def test_plan_warns_about_clock_changes(cli: Invoke, write_config: Callable[[str], Path]) -> None:
-    write_config(COUPLE + '[checkin]\ntime = "02:30"\n')
-    r = cli("plan", "--from", "2026-11-23")
-    assert "check-in at 02:30 does not exist on 2027-03-14" in r.stderr
-    assert "is safe all year" in r.stderr
+def test_config_edit_on_a_file_that_is_not_utf8_lets_you_fix_it(
+    cli: Invoke, write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(COUPLE)
+    path.write_bytes(COUPLE.encode() + b"# caf\xe9\n")
+    r = cli("config", "edit", env={"EDITOR": "sed -i s/caf/cafe/"}, code=2)
+    assert "is not UTF-8 text" in r.stderr and "Traceback" not in r.stderr
+    cli("config", "edit", env={"EDITOR": "sed -i $d"})  # drop the bad line: saved
+    assert preferences.load(path).couple.partners == ("Alex", "Sam")
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["plan", "--weeks", "0"], "--weeks 0"),
-        (["plan", "--from", "2027-02-30"], "--from: '2027-02-30' is not a date"),
-        (["plan", "--format", "xml"], "'xml' is not one of"),
-    ],
-)
-def test_plan_bad_flags_exit_2(cli: Invoke, args: list[str], message: str) -> None:
-    r = cli(*args, code=2)
-    assert message in r.stderr
-    assert "Traceback" not in r.stderr + r.stdout
+def test_readme_key_table_is_made_from_the_declarations() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert reference.in_readme(text) == text, (
+        "the README's table of settings is out of date: "
+        "run `python -m ritualcli.core.preferences.reference README.md`"
+    )
+    for setting in preferences.SETTINGS:
+        assert f"| `{setting.dotted}` |" in text
+
+
+def test_readme_example_file_is_valid() -> None:
+    section = README.read_text(encoding="utf-8").split("## The preferences file", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    prefs = preferences.parse_bytes(example.encode())
+    assert prefs.checkin.duration == 60  # as its comment says
 
 
 def test_config_flag_and_env_work_on_commands(
@@ -113,47 +138,6 @@ def test_config_flag_and_env_work_on_commands(
 
 def test_default_path_honours_xdg(cli: Invoke, isolated_home: Path) -> None:
     assert cli("config", "path").stdout.strip() == str(isolated_home / ".config" / "ritual" / "ritual.toml")
-
-
-def test_bad_file_exit_2_all_problems_no_traceback(cli: Invoke, write_config: Callable[[str], Path]) -> None:
-    path = write_config('[couple]\npartners = ["A"]\n[checkin]\ntime = "25:00"\nfromat = "quick"\n')
-    r = cli("plan", code=2)
-    assert f"error: {path}: 3 problems" in r.stderr
-    assert "did you mean checkin.format?" in r.stderr
-    assert "Traceback" not in r.stderr
-
-
-def test_syntax_error_line_column(cli: Invoke, write_config: Callable[[str], Path]) -> None:
-    path = write_config('[couple]\npartners = ["A", "B"\n')
-    r = cli("config", "validate", code=2)
-    assert f"{path}:3: TOML syntax: Unclosed array" in r.stderr
-    write_config('[couple]\npartners = ["A", "B"]\ntimezone = Europe/Berlin\n')
-    assert f"{path}:3:12: TOML syntax: Invalid value" in cli("config", "validate", code=2).stderr
-
-
-def test_directory_as_config_is_exit_1(cli: Invoke, tmp_path: Path) -> None:
-    r = cli("plan", "--config", str(tmp_path), code=1)
-    assert "is a directory" in r.stderr
-
-
-def test_unreadable_file_is_exit_1(
-    cli: Invoke, write_config: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Tests run as root in CI, where chmod 0 does not stop reads: fake the OS's answer.
-    path = write_config(COUPLE)
-    real = os.open
-
-    def refuse(name: object, *args: object, **kwargs: object) -> int:
-        if Path(str(name)) == path:
-            raise PermissionError(13, "Permission denied")
-        return real(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "open", refuse)
-    r = cli("plan", code=1)
-    assert f"cannot read preferences file {path}: permission denied" in r.stderr
-
-
-# ------------------------------------------------------------------ init
 
 
 def test_init_yes_writes_private_valid_file(cli: Invoke, isolated_home: Path) -> None:
@@ -189,6 +173,13 @@ def test_init_yes_needs_two_partners_and_a_real_zone(cli: Invoke) -> None:
     assert "--timezone: 'Mars/Base' is not an IANA time zone" in r.stderr
 
 
+def test_init_flag_problems_name_the_flag(cli: Invoke) -> None:
+    r = cli("init", "--yes", "--partner", "Ana", "--partner", "ana", "--checkin-time", "25:00", code=2)
+    assert "--partner: 'ana' appears twice" in r.stderr
+    assert "--checkin-time: '25:00' is not a time of day" in r.stderr
+    assert "preferences:" not in r.stderr  # no file was involved
+
+
 def test_init_interactive(cli: Invoke, isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(output, "stdin_is_terminal", lambda: True)
     answers = [
@@ -204,9 +195,6 @@ def test_init_interactive(cli: Invoke, isolated_home: Path, monkeypatch: pytest.
     assert (prefs.date_night.cadence, prefs.date_night.day, prefs.dates.budget) == ("biweekly", "saturday", 0)
     assert prefs.dates.interests == ("hiking", "music")
     assert prefs.conversation.off_limits == ("in-laws",)
-
-
-# ------------------------------------------------------------------ config
 
 
 def test_config_show_fills_defaults(cli: Invoke, write_config: Callable[[str], Path]) -> None:
@@ -267,21 +255,3 @@ def test_config_edit_failing_editor_leaves_no_stale_draft(
     assert "the editor exited with status 1" in r.stderr
     assert not path.with_name("ritual.toml.rejected").exists()
     assert "continuing your earlier edit" not in cli("config", "edit", env={"EDITOR": "true"}).stderr
-
-
-def test_init_flag_problems_name_the_flag(cli: Invoke) -> None:
-    r = cli("init", "--yes", "--partner", "Ana", "--partner", "ana", "--checkin-time", "25:00", code=2)
-    assert "--partner: 'ana' appears twice" in r.stderr
-    assert "--checkin-time: '25:00' is not a time of day" in r.stderr
-    assert "preferences:" not in r.stderr  # no file was involved
-
-
-def test_weekly_needs_your_own_preferences_to_write_files(cli: Invoke, isolated_home: Path) -> None:
-    r = cli("weekly", code=2)
-    assert "ritual init" in r.stderr
-    assert not (isolated_home / ".config" / "ritual").exists()
-    assert cli("weekly", "--stdout").exit_code == 0  # printing the example is fine
-
-
-def test_export_markdown_refuses_dash(cli: Invoke, tmp_path: Path) -> None:
-    assert "weekly --stdout" in cli("export", "markdown", "--out", "-", code=2).stderr
