@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -54,6 +55,9 @@ def spawn(config: Path, *args: str, term: str = "xterm-256color", **env: str) ->
         encoding="utf-8",
         timeout=15,
         dimensions=(40, 120),
+        # A shell starts a background job (CI, `pytest &`) with Ctrl-C ignored, and a child
+        # inherits that: give it the terminal's usual Ctrl-C, as a couple's shell would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     # No pause before each key: every answer waits for its own prompt (see ``rating``).
     child.delaybeforesend = None
