@@ -16,6 +16,7 @@ are NamedTuples (an export loaded ~30 of them).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +82,48 @@ def test_importing_vtimezone_does_not_import_icalendar() -> None:
     env = {**os.environ, "PYTHONPATH": src}
     result = subprocess.run([sys.executable, "-c", code], env=env, check=False)
     assert result.returncode == 0
+
+
+# Registered before main() runs, so it runs last of the atexit hooks: what it sees is the
+# state the interpreter finalizes.
+EXIT_PROBE = """\
+import atexit, gc, json, sys
+dest = sys.argv[1]
+def last():
+    with open(dest, "w") as fh:
+        json.dump({"frozen": gc.get_freeze_count()}, fh)
+atexit.register(last)
+sys.argv = ["ritual", *sys.argv[2:]]
+from ritualcli.cli.app import main
+main()
+"""
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_exit_leaves_the_last_collection_to_the_kernel_and_loses_nothing(
+    cli: Any, write_config: Any, tmp_path: Path
+) -> None:
+    """main() freezes the heap on its way out (Python's last full collection cost plan
+    ~12 ms): atexit hooks still run, and every file and line a command wrote is whole."""
+    write_config()
+    dest, fresh, in_process = tmp_path / "exit.json", tmp_path / "fresh", tmp_path / "in-process"
+    args = ["export", "markdown", "--weeks", "6", "--out"]
+    proc = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, str(dest), *args, str(fresh)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(dest.read_text())["frozen"] > 1000  # the atexit hook ran, after the freeze
+    expected = cli(*args, str(in_process)).stdout
+    assert proc.stdout.replace(str(fresh), "OUT") == expected.replace(str(in_process), "OUT")
+    written = {p.name: p.read_bytes() for p in fresh.iterdir()}
+    assert len(written) >= 6
+    assert written == {p.name: p.read_bytes() for p in in_process.iterdir()}
 
 
 def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
