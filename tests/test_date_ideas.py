@@ -1,5 +1,5 @@
-"""Date nights: ideas that fit the evening (time of day, length, season, place, cost), the
-sun, a year without repeats, what to loosen when few or none fit, and the date night agenda."""
+"""Date nights: ideas that fit the evening (time of day, length, season, light, place, cost),
+a year without repeats, what to loosen when few or none fit, and the date night agenda."""
 
 from __future__ import annotations
 
@@ -209,6 +209,111 @@ def test_quito_has_twelve_hours_of_sun_all_year() -> None:
             < ours.sunset - ours.sunrise
             < dt.timedelta(hours=12, minutes=12)
         )
+
+
+# --------------------------------------------------------------------------- light at the date night
+
+SLACK = dt.timedelta(minutes=2)  # two implementations of the sun may differ by this much
+
+
+def _meets(light: str, zone: str, start: dt.datetime, end: dt.datetime) -> bool:
+    """vocabulary.LIGHT's rule for a date night start..end, by astral's sun, given the slack."""
+    place = zones.place(zone)
+    assert place is not None
+    days = [
+        _astral_times(zone, start.date() + dt.timedelta(days=k), place.latitude, place.longitude)
+        for k in (-1, 0, 1)
+    ]
+    quarter = dt.timedelta(minutes=15)
+    if light == "sunrise":
+        return any(start - quarter - SLACK <= d["sunrise"] <= end + SLACK for d in days)
+    if light == "sunset":
+        return any(start - SLACK <= d["sunset"] <= end - quarter + SLACK for d in days)
+    assert light == "dark"
+    twilight = dt.timedelta(minutes=45)
+    lit = sum(
+        (
+            max(dt.timedelta(0), min(end, d["sunset"] + twilight) - max(start, d["sunrise"] - twilight))
+            for d in days
+        ),
+        dt.timedelta(0),
+    )
+    return 2 * lit <= end - start + 2 * SLACK
+
+
+def _plan(
+    cli: Invoke, write_config: WriteConfig, zone: str, date_night: str, weeks: int = 52
+) -> list[dict[str, Any]]:
+    write_config(COUPLE.replace("America/New_York", zone) + '[date_night]\ncadence = "weekly"\n' + date_night)
+    rows = json.loads(cli("plan", "--format", "json", "--weeks", str(weeks)).stdout)
+    return [r for r in rows if r["ritual"] == "date-night" and r["idea"]]
+
+
+def _lit_nights(rows: list[dict[str, Any]], zone: str) -> dict[str, list[dt.date]]:
+    """The dates each light went to, every one checked against the oracle's sun."""
+    light = {i.id: i.light for i in LIB.ideas}
+    seen: dict[str, list[dt.date]] = {}
+    for r in rows:
+        wanted = light[r["idea"]["id"]]
+        if wanted:
+            start, end = dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])
+            assert _meets(wanted, zone, start, end), (wanted, r["idea"]["id"], r["start"], r["end"])
+            seen.setdefault(wanted, []).append(start.date())
+    return seen
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_friday_evening_in_new_york_gets_sunsets_and_dark_skies_only_when_the_sun_allows(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "America/New_York"
+    rows = _plan(cli, write_config, zone, 'settings = ["outdoors"]\ninterests = ["nature"]\n', weeks=104)
+    seen = _lit_nights(rows, zone)
+    assert seen.get("sunset") and seen.get("dark"), seen
+    # In February the sun has set long before 19:30: nothing to watch go down.
+    assert not [d for d in seen["sunset"] if d.month in (12, 1, 2)]
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_morning_and_a_late_evening_get_sunrise_and_dark_ideas_only_when_the_sun_allows(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "America/New_York"
+    morning = (
+        'day = "saturday"\ntime = "06:30"\nduration = 240\nsettings = ["outdoors"]\ninterests = ["hiking"]\n'
+    )
+    assert _lit_nights(_plan(cli, write_config, zone, morning, weeks=104), zone).get("sunrise")
+    late = 'time = "21:30"\nduration = 150\nsettings = ["outdoors"]\ninterests = ["science"]\n'
+    seen = _lit_nights(_plan(cli, write_config, zone, late), zone)
+    assert seen.get("dark") and {d.month for d in seen["dark"]} & {6, 7, 8}  # dark by 21:30 even in summer
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_london_summer_five_oclock_can_watch_the_sunset_a_winter_one_cannot(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "Europe/London"
+    date_night = (
+        'time = "17:00"\nduration = 300\nsettings = ["outdoors"]\ninterests = ["nature", "photography"]\n'
+    )
+    seen = _lit_nights(_plan(cli, write_config, zone, date_night, weeks=104), zone)
+    months = {d.month for d in seen.get("sunset", [])}
+    assert months & {6, 7, 8} and not months & {11, 12, 1}, months
+
+
+def test_light_is_unknown_without_coordinates_and_rules_nothing_out() -> None:
+    assert date_ideas.light_of("Etc/GMT+5", dt.date(2027, 2, 5), dt.time(19, 30), 150) is None
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n', zone="Etc/GMT+5")
+    lit = {i.light for _, i in picks(prefs, 2)}
+    assert {"sunset", "dark"} <= lit
+
+
+def test_near_the_poles_a_dark_idea_fits_the_polar_night_and_a_sunset_idea_a_day_without_sunset_does_not() -> (
+    None
+):
+    zone = "Arctic/Longyearbyen"
+    assert date_ideas.light_of(zone, dt.date(2027, 12, 17), dt.time(12, 0), 150) == {"dark"}
+    assert date_ideas.light_of(zone, dt.date(2027, 6, 18), dt.time(19, 30), 240) == frozenset()
 
 
 def test_ideas_fit_the_preferences() -> None:
