@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 HORIZON_ZENITH = 90.833
 _J2000 = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)  # Julian day 2451545.0
 _DAY_MINUTES = 1440.0
-_SETTLED = dt.timedelta(seconds=5)  # a refinement that moves a crossing less than this is done
+_SETTLED = dt.timedelta(seconds=20)  # a refinement that moves a crossing less than this is done
 
 
 class SunDay(NamedTuple):

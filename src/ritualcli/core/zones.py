@@ -94,6 +94,7 @@ def _links() -> dict[str, str]:
     return out
 
 
+@functools.cache  # a date night's light asks for it on every date
 def place(zone: str) -> Place | None:
     """The country and coordinates zone.tab gives a zone (or the zone an old name links to)."""
     found = _listed(zone)
