@@ -1,17 +1,26 @@
-"""Date nights: ideas that fit the evening (time of day, length, season, place, cost), a
-year without repeats, what to loosen when few or none fit, and the date night agenda."""
+"""Date nights: ideas that fit the evening (time of day, length, season, light, place, cost),
+a year without repeats, what to loosen when few or none fit, and the date night agenda."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import tzdata  # type: ignore[import-untyped]
+from astral import Observer
+from astral.sun import elevation
+from astral.sun import sun as astral_sun
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agendas import ends_with_safety_note, headings
 from conftest import COUPLE, Invoke, WriteConfig
-from ritualcli.core import agenda, date_ideas, library, preferences, schedule, zones
+from ritualcli.core import agenda, date_ideas, library, preferences, schedule, sun, zones
 from ritualcli.core.history import History
 from ritualcli.core.preferences import Preferences
 
@@ -91,6 +100,220 @@ def test_seasons_follow_the_couples_hemisphere() -> None:
 )
 def test_the_hemisphere_of_a_zone(zone: str, side: str | None) -> None:
     assert zones.hemisphere(zone) == side
+
+
+def test_a_zone_gives_the_coordinates_of_its_principal_city() -> None:
+    # zone.tab writes ±DDMM±DDDMM, or with seconds ±DDMMSS±DDDMMSS where it needs them.
+    new_york, sydney = zones.place("America/New_York"), zones.place("Australia/Sydney")
+    assert new_york is not None and sydney is not None
+    assert (round(new_york.latitude, 3), round(new_york.longitude, 3)) == (40.714, -74.006)  # +404251-0740023
+    assert (round(sydney.latitude, 3), round(sydney.longitude, 3)) == (-33.867, 151.217)  # -3352+15113
+
+
+# --------------------------------------------------------------------------- the sun
+
+# The oracle is astral (a test dependency only), an independent, well-kept implementation.
+HORIZON = -sun.HORIZON_ZENITH + 90  # the sun's centre at sunrise and sunset: -0.833°
+ZONE_TAB = Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab"
+PLACED_ZONES = sorted(
+    line.split("\t")[2] for line in ZONE_TAB.read_text(encoding="utf-8").splitlines() if line[:1] != "#"
+)
+MINUTES = dt.timedelta(minutes=3)
+
+
+def _sun_of(zone: str, day: dt.date) -> tuple[sun.SunDay, Observer]:
+    place = zones.place(zone)
+    assert place is not None, zone
+    return sun.day(place.latitude, place.longitude, day, ZoneInfo(zone)), Observer(
+        place.latitude, place.longitude
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(zone=st.sampled_from(PLACED_ZONES), day=st.dates(dt.date(1970, 1, 1), dt.date(2100, 12, 31)))
+def test_sunrise_and_sunset_agree_with_astral(zone: str, day: dt.date) -> None:
+    """Within 3 minutes of where astral's sun crosses the horizon, every zone, 1970-2100.
+
+    Held to astral's solar position (its elevation of the sun) rather than to its
+    sunrise(): that one places the horizon 0.04° higher (its own refraction), which
+    near the poles moves a grazing sunrise by far more than 3 minutes, and it
+    searches one UTC day, missing a crossing near UTC midnight. Where we say the sun
+    does not rise or set, astral's sun must stay up (or down) from midnight to midnight.
+    """
+    ours, observer = _sun_of(zone, day)
+
+    def up(at: dt.datetime) -> bool:
+        return elevation(observer, at, with_refraction=False) > HORIZON
+
+    half = dt.timedelta(hours=12)
+    if ours.sunrise is not None:
+        assert ours.noon - half <= ours.sunrise < ours.noon
+        assert not up(ours.sunrise - MINUTES) and up(ours.sunrise + MINUTES), ours
+    if ours.sunset is not None:
+        assert ours.noon < ours.sunset <= ours.noon + half
+        assert up(ours.sunset - MINUTES) and not up(ours.sunset + MINUTES), ours
+    hours = [ours.noon + dt.timedelta(hours=h) for h in range(-12, 13)]
+    if ours.polar == "day":
+        assert all(up(at) for at in hours), ours
+    elif ours.polar == "night":
+        assert not any(up(at) for at in hours), ours
+    else:
+        assert ours.sunrise is not None or ours.sunset is not None
+
+
+def _astral_times(zone: str, day: dt.date, lat: float, lon: float) -> dict[str, Any]:
+    return astral_sun(Observer(lat, lon), day, tzinfo=ZoneInfo(zone))
+
+
+@pytest.mark.parametrize(
+    ("zone", "lat", "lon", "day", "rise", "fall"),
+    [
+        # February in New York: the sun is down long before a 19:30 date night.
+        ("America/New_York", 40.714, -74.006, dt.date(2027, 2, 19), ("06:30", "07:00"), ("17:15", "17:50")),
+        # Midsummer in London: up before five, down after nine.
+        ("Europe/London", 51.508, -0.125, dt.date(2027, 6, 21), ("04:30", "05:00"), ("21:00", "21:30")),
+    ],
+)
+def test_sun_times_of_a_few_places(
+    zone: str, lat: float, lon: float, day: dt.date, rise: tuple[str, str], fall: tuple[str, str]
+) -> None:
+    ours = sun.day(lat, lon, day, ZoneInfo(zone))
+    theirs = _astral_times(zone, day, lat, lon)
+    assert ours.sunrise is not None and ours.sunset is not None and ours.polar is None
+    assert abs(ours.sunrise - theirs["sunrise"]) < MINUTES and abs(ours.sunset - theirs["sunset"]) < MINUTES
+    for got, (earliest, latest) in ((ours.sunrise, rise), (ours.sunset, fall)):
+        assert dt.time.fromisoformat(earliest) < got.time() < dt.time.fromisoformat(latest), got
+
+
+def test_no_sunrise_in_tromso_in_december() -> None:
+    oslo = ZoneInfo("Europe/Oslo")
+    ours = sun.day(69.65, 18.96, dt.date(2027, 12, 15), oslo)
+    assert (ours.sunrise, ours.sunset, ours.polar) == (None, None, "night")
+    with pytest.raises(ValueError, match="always below the horizon"):
+        _astral_times("Europe/Oslo", dt.date(2027, 12, 15), 69.65, 18.96)
+    midsummer = sun.day(69.65, 18.96, dt.date(2027, 6, 21), oslo)
+    assert (midsummer.sunrise, midsummer.sunset, midsummer.polar) == (None, None, "day")
+
+
+def test_quito_has_twelve_hours_of_sun_all_year() -> None:
+    quito = ZoneInfo("America/Guayaquil")
+    for month in range(1, 13):
+        day = dt.date(2027, month, 15)
+        ours = sun.day(-0.22, -78.51, day, quito)
+        assert ours.sunrise is not None and ours.sunset is not None
+        theirs = _astral_times("America/Guayaquil", day, -0.22, -78.51)
+        assert abs(ours.sunrise - theirs["sunrise"]) < MINUTES
+        assert dt.time(5, 50) < ours.sunrise.time() < dt.time(6, 30), ours
+        assert (
+            dt.timedelta(hours=12, minutes=3)
+            < ours.sunset - ours.sunrise
+            < dt.timedelta(hours=12, minutes=12)
+        )
+
+
+# --------------------------------------------------------------------------- light at the date night
+
+SLACK = dt.timedelta(minutes=2)  # two implementations of the sun may differ by this much
+
+
+def _meets(light: str, zone: str, start: dt.datetime, end: dt.datetime) -> bool:
+    """vocabulary.LIGHT's rule for a date night start..end, by astral's sun, given the slack."""
+    place = zones.place(zone)
+    assert place is not None
+    days = [
+        _astral_times(zone, start.date() + dt.timedelta(days=k), place.latitude, place.longitude)
+        for k in (-1, 0, 1)
+    ]
+    quarter = dt.timedelta(minutes=15)
+    if light == "sunrise":
+        return any(start - quarter - SLACK <= d["sunrise"] <= end + SLACK for d in days)
+    if light == "sunset":
+        return any(start - SLACK <= d["sunset"] <= end - quarter + SLACK for d in days)
+    assert light == "dark"
+    twilight = dt.timedelta(minutes=45)
+    lit = sum(
+        (
+            max(dt.timedelta(0), min(end, d["sunset"] + twilight) - max(start, d["sunrise"] - twilight))
+            for d in days
+        ),
+        dt.timedelta(0),
+    )
+    return 2 * lit <= end - start + 2 * SLACK
+
+
+def _plan(
+    cli: Invoke, write_config: WriteConfig, zone: str, date_night: str, weeks: int = 52
+) -> list[dict[str, Any]]:
+    write_config(COUPLE.replace("America/New_York", zone) + '[date_night]\ncadence = "weekly"\n' + date_night)
+    rows = json.loads(cli("plan", "--format", "json", "--weeks", str(weeks)).stdout)
+    return [r for r in rows if r["ritual"] == "date-night" and r["idea"]]
+
+
+def _lit_nights(rows: list[dict[str, Any]], zone: str) -> dict[str, list[dt.date]]:
+    """The dates each light went to, every one checked against the oracle's sun."""
+    light = {i.id: i.light for i in LIB.ideas}
+    seen: dict[str, list[dt.date]] = {}
+    for r in rows:
+        wanted = light[r["idea"]["id"]]
+        if wanted:
+            start, end = dt.datetime.fromisoformat(r["start"]), dt.datetime.fromisoformat(r["end"])
+            assert _meets(wanted, zone, start, end), (wanted, r["idea"]["id"], r["start"], r["end"])
+            seen.setdefault(wanted, []).append(start.date())
+    return seen
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_friday_evening_in_new_york_gets_sunsets_and_dark_skies_only_when_the_sun_allows(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "America/New_York"
+    rows = _plan(cli, write_config, zone, 'settings = ["outdoors"]\ninterests = ["nature"]\n', weeks=104)
+    seen = _lit_nights(rows, zone)
+    assert seen.get("sunset") and seen.get("dark"), seen
+    # In February the sun has set long before 19:30: nothing to watch go down.
+    assert not [d for d in seen["sunset"] if d.month in (12, 1, 2)]
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_morning_and_a_late_evening_get_sunrise_and_dark_ideas_only_when_the_sun_allows(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "America/New_York"
+    morning = (
+        'day = "saturday"\ntime = "06:30"\nduration = 240\nsettings = ["outdoors"]\ninterests = ["hiking"]\n'
+    )
+    assert _lit_nights(_plan(cli, write_config, zone, morning, weeks=104), zone).get("sunrise")
+    late = 'time = "21:30"\nduration = 150\nsettings = ["outdoors"]\ninterests = ["science"]\n'
+    seen = _lit_nights(_plan(cli, write_config, zone, late), zone)
+    assert seen.get("dark") and {d.month for d in seen["dark"]} & {6, 7, 8}  # dark by 21:30 even in summer
+
+
+@pytest.mark.usefixtures("pinned_today")
+def test_a_london_summer_five_oclock_can_watch_the_sunset_a_winter_one_cannot(
+    cli: Invoke, write_config: WriteConfig
+) -> None:
+    zone = "Europe/London"
+    date_night = (
+        'time = "17:00"\nduration = 300\nsettings = ["outdoors"]\ninterests = ["nature", "photography"]\n'
+    )
+    seen = _lit_nights(_plan(cli, write_config, zone, date_night, weeks=104), zone)
+    months = {d.month for d in seen.get("sunset", [])}
+    assert months & {6, 7, 8} and not months & {11, 12, 1}, months
+
+
+def test_light_is_unknown_without_coordinates_and_rules_nothing_out() -> None:
+    assert date_ideas.light_of("Etc/GMT+5", dt.date(2027, 2, 5), dt.time(19, 30), 150) is None
+    prefs = prefs_from('[date_night]\ncadence = "weekly"\nsettings = ["outdoors"]\n', zone="Etc/GMT+5")
+    lit = {i.light for _, i in picks(prefs, 2)}
+    assert {"sunset", "dark"} <= lit
+
+
+def test_near_the_poles_a_dark_idea_fits_the_polar_night_and_a_sunset_idea_a_day_without_sunset_does_not() -> (
+    None
+):
+    zone = "Arctic/Longyearbyen"
+    assert date_ideas.light_of(zone, dt.date(2027, 12, 17), dt.time(12, 0), 150) == {"dark"}
+    assert date_ideas.light_of(zone, dt.date(2027, 6, 18), dt.time(19, 30), 240) == frozenset()
 
 
 def test_ideas_fit_the_preferences() -> None:

@@ -247,6 +247,32 @@ def test_a_broken_idea_or_repair_step_names_the_field(tmp_path: Path) -> None:
     assert "pause → hear → own → plan" in info.value.problems[0].message
 
 
+def test_an_unknown_light_is_refused_with_its_line_and_the_word_meant(tmp_path: Path) -> None:
+    ideas = (TEMPLATES / "ideas.toml").read_text(encoding="utf-8")
+    first = ideas.index("[[idea]]")
+    at = ideas.index("\n", ideas.index("needs_phone = ", first)) + 1
+    with pytest.raises(FileProblemsError) as info:
+        library.load(_copy_library(tmp_path, ideas=ideas[:at] + 'light = "sunst"\n' + ideas[at:]))
+    assert info.value.source == str(tmp_path / "ideas.toml")
+    (problem,) = info.value.problems
+    assert problem.key == "idea[1].light" and problem.line == ideas[:at].count("\n") + 1
+    assert "unknown light 'sunst'; did you mean sunset? (known: sunrise, sunset, dark)" in problem.message
+
+
+def test_ideas_that_need_the_sun_or_the_dark_say_so(lib: library.Library) -> None:
+    """An idea about a sunrise, a sunset or the night sky carries the light it needs,
+    so it is never dealt to a date night that cannot have it."""
+    needs = {
+        "sunrise": r"sun comes up|sunrise",
+        "sunset": r"sun (go|goes) down|sunset|as the light goes",
+        "dark": r"constellation|shooting star|moonlight|telescope|winter lights",
+    }
+    for i in lib.ideas:
+        said = [light for light, words in needs.items() if re.search(words, i.description, re.I)]
+        assert said == ([i.light] if i.light else []), i.id
+        assert i.light in ("", *vocabulary.LIGHT), i.id
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
 

@@ -4,9 +4,15 @@ An idea *fits* a date night when it is somewhere the couple allows
 (``date_night.settings``), costs no more than ``budget``, carries nothing in
 ``avoid``, works at the time of day the date night starts (its local start:
 morning from 05:00, afternoon from 12:00, evening from 17:00), needs no more
-minutes than the date night lasts, and works in the season of that date where
+minutes than the date night lasts, works in the season of that date where
 the couple lives (their hemisphere, from ``couple.timezone``; in the tropics,
-or for a zone that says nothing about where it is, every season is fine).
+or for a zone that says nothing about where it is, every season is fine), and
+has the light it needs, if any (``vocabulary.LIGHT``: a sunrise or a sunset
+inside the date night, or a dark one), from the sun that date at the zone's
+principal city (``sun``). A zone with no place (UTC, Etc/GMT+5) leaves the
+light unknown, and then, as with seasons, light rules nothing out. Near the
+poles a day may have no sunrise or sunset: no sunrise or sunset idea fits it,
+and a dark idea fits all of a polar night.
 
 The date nights are dealt in order from the first one: each takes the next
 fitting idea, in an order of the couple's own, that has not been used in the
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import library, schedule, zones
 from .library import Idea
@@ -33,12 +39,23 @@ from .schedule import Occurrence
 from .selection import Pick, order, seed
 from .text import escape
 
+if TYPE_CHECKING:
+    from .sun import SunDay
+
 # How many date nights a cadence has in a year: fewer fitting ideas than this, and
 # one comes back within the year.
 PER_YEAR = {"weekly": 52, "biweekly": 26, "monthly": 12}
 # Where a time of day starts, and a start time to suggest for it.
 TIMES = (("morning", 5, "10:00"), ("afternoon", 12, "14:00"), ("evening", 17, "19:00"))
 _CHUNK = dt.timedelta(days=366)
+# The light rules of vocabulary.LIGHT. A sunrise idea may start a little after the
+# sun is up (a hike to a view still catches the first light); a sunset idea needs
+# the sun to go down with a little of the date night left to watch it; the sky is
+# dark enough for stars about 45 minutes after sunset (civil twilight lasts about
+# 30 at middle latitudes), and as long before sunrise.
+SUNRISE_SLACK = dt.timedelta(minutes=15)
+SUNSET_LEFT = dt.timedelta(minutes=15)
+TWILIGHT = dt.timedelta(minutes=45)
 
 
 class IdeaFit(NamedTuple):
@@ -55,6 +72,10 @@ class Slot(NamedTuple):
     time_of_day: str
     minutes: int
     season: str | None  # None: any season
+    # The vocabulary.LIGHT conditions this date night meets ({"sunset"}, {"dark"}, …),
+    # not its times: most date nights of a year share a handful of slots, which
+    # _Deal.fitting keeps. None: the light is unknown, and rules nothing out.
+    light: frozenset[str] | None
 
 
 def time_of_day(at: dt.time) -> str:
@@ -66,7 +87,69 @@ def time_of_day(at: dt.time) -> str:
 
 
 def slot_of(prefs: Preferences, day: dt.date, rule: Ritual) -> Slot:
-    return Slot(time_of_day(rule.time), rule.duration, zones.season(prefs.couple.timezone, day))
+    zone = prefs.couple.timezone
+    return Slot(
+        time_of_day(rule.time),
+        rule.duration,
+        zones.season(zone, day),
+        light_of(zone, day, rule.time, rule.duration),
+    )
+
+
+@functools.lru_cache(maxsize=1024)  # each date night asks twice: when dealt, and when shown
+def light_of(zone: str, day: dt.date, start: dt.time, minutes: int) -> frozenset[str] | None:
+    """The vocabulary.LIGHT conditions a date night from ``start`` on ``day`` meets."""
+    from zoneinfo import ZoneInfo
+
+    from . import sun
+
+    place = zones.place(zone)
+    if place is None:
+        return None
+    tz = ZoneInfo(zone)
+    # In UTC: aware times in the same zone compare by their wall clocks, wrong in a clock change.
+    begin = dt.datetime.combine(day, start, tzinfo=tz).astimezone(dt.UTC)
+    end = begin + dt.timedelta(minutes=minutes)
+    days = [sun.day(place.latitude, place.longitude, day, tz)]
+    noon = days[0].noon.astimezone(dt.UTC)
+    # Only the days whose sun can reach the date night: another day's sunrise,
+    # sunset and twilight all fall more than 11 hours from this day's solar noon.
+    if begin < noon - dt.timedelta(hours=11):
+        days.append(sun.day(place.latitude, place.longitude, day - dt.timedelta(days=1), tz))
+    for ahead, hours in ((1, 11), (2, 35)):
+        if end > noon + dt.timedelta(hours=hours):
+            days.append(sun.day(place.latitude, place.longitude, day + dt.timedelta(days=ahead), tz))
+    met = set()
+    if any(d.sunrise and begin - SUNRISE_SLACK <= d.sunrise <= end for d in days):
+        met.add("sunrise")
+    if any(d.sunset and begin <= d.sunset <= end - SUNSET_LEFT for d in days):
+        met.add("sunset")
+    if 2 * _lit(days, begin, end) <= end - begin:
+        met.add("dark")
+    return frozenset(met)
+
+
+def _lit(days: list[SunDay], begin: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """How much of begin..end is not dark: from twilight before sunrise to twilight after sunset.
+
+    A polar day is light from the midnight before its noon to the one after; a polar night, dark.
+    """
+    spans = []
+    for d in days:
+        if d.polar == "night":
+            continue
+        half = dt.timedelta(hours=12)
+        first = d.sunrise - TWILIGHT if d.sunrise else d.noon - half
+        last = d.sunset + TWILIGHT if d.sunset else d.noon + half
+        # In UTC, like begin and end: sorting by local clocks could misorder a clock change.
+        spans.append((max(first.astimezone(begin.tzinfo), begin), min(last.astimezone(begin.tzinfo), end)))
+    total, reached = dt.timedelta(0), begin
+    for first, last in sorted(spans):  # the spans of adjacent days may overlap far north
+        first = max(first, reached)
+        if last > first:
+            total += last - first
+            reached = last
+    return total
 
 
 def _fits(i: Idea, prefs: Preferences, slot: Slot) -> bool:
@@ -84,6 +167,7 @@ def _fits_slot(i: Idea, slot: Slot) -> bool:
         slot.time_of_day in i.when
         and i.minutes <= slot.minutes
         and (slot.season is None or slot.season in i.seasons)
+        and (not i.light or slot.light is None or i.light in slot.light)
     )
 
 
@@ -176,7 +260,7 @@ def idea_fit(prefs: Preferences, occ: Occurrence) -> IdeaFit:
     deal.upto(occ.date)
     chosen = deal.picks[occ.date] if occ.date in deal.picks else deal.pick(occ.date, slot, record=False)
     fitting = sum(len(ids) for ids in deal.fitting(slot))
-    return IdeaFit(chosen, fitting, _note(prefs, slot, fitting, PER_YEAR.get(rule.cadence, 12)))
+    return IdeaFit(chosen, fitting, _note(prefs, occ.date, rule, fitting, PER_YEAR.get(rule.cadence, 12)))
 
 
 def idea(prefs: Preferences, occ: Occurrence) -> Pick | None:
@@ -187,10 +271,11 @@ def idea(prefs: Preferences, occ: Occurrence) -> Pick | None:
 # --------------------------------------------------------------------------- when few fit
 
 
-def _note(prefs: Preferences, slot: Slot, fitting: int, per_year: int) -> str | None:
+def _note(prefs: Preferences, day: dt.date, rule: Ritual, fitting: int, per_year: int) -> str | None:
     if fitting >= per_year:
         return None
-    widen = _widen(prefs, slot)
+    slot = slot_of(prefs, day, rule)
+    widen = _widen(prefs, day, rule)
     tip = f" To widen the choice, {widen}." if widen else ""
     d = prefs.dates
     limits = [f"settings {', '.join(d.settings) or 'nowhere'}", f"budget {d.budget}"]
@@ -207,9 +292,14 @@ def _note(prefs: Preferences, slot: Slot, fitting: int, per_year: int) -> str | 
     return f"Only {fitting} date {noun} this date night ({said}), so ideas come back within a year.{tip}"
 
 
-def _widen(prefs: Preferences, slot: Slot) -> str | None:
-    """The one or two changes to [date_night] that would let the most ideas fit."""
+def _widen(prefs: Preferences, day: dt.date, rule: Ritual) -> str | None:
+    """The one or two changes to [date_night] that would let the most ideas fit.
+
+    Another start or length is judged as a whole slot of this date, light included:
+    starting in the morning moves the date night away from the sunset, not just the
+    time of day."""
     ideas = library.load().ideas
+    slot = slot_of(prefs, day, rule)
     d = prefs.dates
 
     def count(p: Preferences, s: Slot) -> int:
@@ -239,12 +329,10 @@ def _widen(prefs: Preferences, slot: Slot) -> str | None:
         )
     for word, _, at in TIMES:
         if word != slot.time_of_day:
-            consider(
-                count(prefs, slot._replace(time_of_day=word)) - now,
-                f'start in the {word} (date_night.time = "{at}")',
-            )
+            moved = slot_of(prefs, day, rule._replace(time=dt.time.fromisoformat(at)))
+            consider(count(prefs, moved) - now, f'start in the {word} (date_night.time = "{at}")')
     for minutes in sorted({i.minutes for i in ideas if i.minutes > slot.minutes}):
-        more = count(prefs, slot._replace(minutes=minutes)) - now
+        more = count(prefs, slot_of(prefs, day, rule._replace(duration=minutes))) - now
         if more:
             consider(more, f"make date_night.duration {minutes}")
             break

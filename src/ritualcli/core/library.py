@@ -77,6 +77,7 @@ class Idea(NamedTuple):
     when: tuple[str, ...]  # vocabulary.TIMES_OF_DAY it works at
     seasons: tuple[str, ...]  # vocabulary.SEASONS it works in
     needs_phone: bool  # uses a phone (an app, its camera, a map): the phones-away note must allow it
+    light: str  # vocabulary.LIGHT it needs (sunrise | sunset | dark); "" = any light
     prompts: tuple[Prompt, ...]  # a few conversation starters, each deeper than the last
 
     @property

@@ -28,7 +28,7 @@ from .library import (
     read_sources,
 )
 from .preferences import DEPTHS, PLACES
-from .vocabulary import AVOID, INTERESTS, KINDS, REPAIR_STAGES, SEASONS, TIMES_OF_DAY, TOPICS
+from .vocabulary import AVOID, INTERESTS, KINDS, LIGHT, REPAIR_STAGES, SEASONS, TIMES_OF_DAY, TOPICS
 
 
 def checked(directory: Path, sources: Mapping[str, bytes]) -> Library:
@@ -261,6 +261,7 @@ def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
         when=when,
         seasons=seasons,
         needs_phone=needs_phone is True,
+        light=_light(entry, key, problems),
         prompts=_prompts(entry, key, problems, least=3),
     )
     # Prompts climb: the first light, none shallower than the one before, every depth offered.
@@ -268,6 +269,21 @@ def _idea(entry: Mapping[str, Any], key: str, problems: Checker) -> Idea | None:
     if levels and (levels != sorted(levels) or set(levels) != set(range(len(DEPTHS)))):
         problems.add(f"{key}.prompts", f"prompts must climb {' → '.join(DEPTHS)}, each depth at least once")
     return idea if len(problems.problems) == before else None
+
+
+def _light(entry: Mapping[str, Any], key: str, problems: Checker) -> str:
+    """The light an idea needs, one word of vocabulary.LIGHT; left out, it needs none."""
+    value = entry.get("light", "")
+    if value == "":
+        return ""
+    if not isinstance(value, str):
+        problems.add(f"{key}.light", f"expected one word: {', '.join(LIGHT)}")
+        return ""
+    if value not in LIGHT:
+        message = with_suggestion(f"unknown light {value!r}", value, LIGHT)
+        problems.add(f"{key}.light", f"{message} (known: {', '.join(LIGHT)})")
+        return ""
+    return value
 
 
 def check_builtin() -> str:

@@ -105,6 +105,15 @@ SEASONS = {
     "winter": "December-February in the north, June-August in the south",
 }
 
+# What light a date idea needs at the date night itself (an idea's optional `light`):
+# judged from the sun at the principal city of couple.timezone, on that date (see
+# date_ideas). Each rule leaves the idea room to happen inside the slot.
+LIGHT = {
+    "sunrise": "the sun rises during the date night, or at most 15 minutes before it starts",
+    "sunset": "the sun sets during the date night, at least 15 minutes before it ends",
+    "dark": "at least half the date night is dark: from 45 minutes after sunset to 45 minutes before sunrise",
+}
+
 # The stages of the repair agenda, in order: a pause rule, then hear, own, plan.
 REPAIR_STAGES = {
     "pause": "the rule for stopping when either of you floods; holds throughout",

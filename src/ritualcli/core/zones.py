@@ -1,4 +1,4 @@
-"""What a time zone says about where the couple lives: its country and its season.
+"""What a time zone says about where the couple lives: its country, its season, its sun.
 
 From the tz database's ``zone.tab`` (shipped with the ``tzdata`` package, a
 dependency), which gives each zone a country code and the coordinates of its
@@ -26,6 +26,7 @@ OPPOSITE = {"winter": "summer", "summer": "winter", "spring": "autumn", "autumn"
 class Place(NamedTuple):
     country: str  # ISO 3166 code, e.g. "GB"
     latitude: float  # degrees north (negative: south)
+    longitude: float  # degrees east (negative: west); the sun's times need it
 
 
 def _tzdata_dir() -> Path | None:
@@ -56,16 +57,23 @@ def _listed(zone: str) -> Place | None:
         if at >= 0:
             fields = text[text.rfind("\n", 0, at) + 1 : at].split("\t")
             if len(fields) == 2 and not fields[0].startswith("#"):
-                return Place(fields[0], _latitude(fields[1]))
+                return Place(fields[0], *_coordinates(fields[1]))
     return None
 
 
-def _latitude(coordinates: str) -> float:
-    """The latitude of ISO 6709 coordinates as zone.tab writes them: ±DDMM or ±DDMMSS, then the longitude."""
-    sign = -1 if coordinates[0] == "-" else 1
-    end = next(i for i in range(1, len(coordinates)) if coordinates[i] in "+-")
-    digits = coordinates[1:end]
-    degrees, minutes, seconds = int(digits[:2]), int(digits[2:4]), int(digits[4:6] or 0)
+def _coordinates(text: str) -> tuple[float, float]:
+    """Latitude and longitude of ISO 6709 coordinates as zone.tab writes them:
+    ±DDMM[SS] then ±DDDMM[SS] (seconds only when the minutes are not precise enough)."""
+    end = next(i for i in range(1, len(text)) if text[i] in "+-")
+    return _angle(text[:end], 2), _angle(text[end:], 3)
+
+
+def _angle(part: str, width: int) -> float:
+    """One signed angle, ±DD…MM[SS], with ``width`` digits of degrees."""
+    sign = -1 if part[0] == "-" else 1
+    digits = part[1:]
+    degrees, minutes = int(digits[:width]), int(digits[width : width + 2])
+    seconds = int(digits[width + 2 : width + 4] or 0)
     return sign * (degrees + minutes / 60 + seconds / 3600)
 
 
@@ -86,8 +94,9 @@ def _links() -> dict[str, str]:
     return out
 
 
+@functools.cache  # a date night's light asks for it on every date
 def place(zone: str) -> Place | None:
-    """The country and latitude zone.tab gives a zone (or the zone an old name links to)."""
+    """The country and coordinates zone.tab gives a zone (or the zone an old name links to)."""
     found = _listed(zone)
     if found is not None:
         return found
