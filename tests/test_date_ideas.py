@@ -316,6 +316,26 @@ def test_near_the_poles_a_dark_idea_fits_the_polar_night_and_a_sunset_idea_a_day
     assert date_ideas.light_of(zone, dt.date(2027, 6, 18), dt.time(19, 30), 240) == frozenset()
 
 
+def test_twilight_is_an_hour_of_the_sun_not_of_the_clock_when_the_clock_goes_back() -> None:
+    """Troll's clocks go back two hours on 25 October 2026 (+02 to +00 at 01:00 UTC),
+    and its sunrise, 02:34 +00, falls in the hour the clock repeats. Dawn twilight
+    starts 45 real minutes before it (01:49 UTC), not 45 minutes earlier on the wall
+    clock, which the zone reads as 01:49 +02 (23:49 UTC the day before)."""
+    zone = "Antarctica/Troll"
+    # 01:30 +02 is 23:30 UTC on the 24th: 2 h 17 min after the twilight of a 20:32 UTC
+    # sunset, 2 h 19 min before that of the sunrise: an hour of full dark.
+    assert date_ideas.light_of(zone, dt.date(2026, 10, 25), dt.time(1, 30), 60) == {"dark"}
+    # The times it turns on (astral's sun() wants a dusk, which Troll lacks in October).
+    tz = ZoneInfo(zone)
+    place = zones.place(zone)
+    assert place is not None
+    days = [sun.day(place.latitude, place.longitude, dt.date(2026, 10, d), tz) for d in (24, 25)]
+    assert days[0].sunset is not None and days[1].sunrise is not None
+    assert abs(days[0].sunset - dt.datetime(2026, 10, 24, 20, 32, tzinfo=dt.UTC)) < MINUTES
+    assert abs(days[1].sunrise - dt.datetime(2026, 10, 25, 2, 34, tzinfo=dt.UTC)) < MINUTES
+    assert days[1].sunrise.fold == 1  # in the repeated hour
+
+
 def test_ideas_fit_the_preferences() -> None:
     prefs = prefs_from(
         '[date_night]\ncadence = "weekly"\nbudget = 30\nsettings = ["home", "outdoors"]\n'

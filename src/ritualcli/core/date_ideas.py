@@ -138,11 +138,17 @@ def _lit(days: list[SunDay], begin: dt.datetime, end: dt.datetime) -> dt.timedel
     for d in days:
         if d.polar == "night":
             continue
+        # In UTC, like begin and end, before any arithmetic: an aware local time plus
+        # minutes moves the wall clock, which a clock change makes the wrong instant
+        # (dawn 45 minutes before a sunrise in the hour the clock repeats would be read
+        # in the earlier offset), and sorting by local clocks could misorder them.
+        noon = d.noon.astimezone(dt.UTC)
+        rise = d.sunrise.astimezone(dt.UTC) if d.sunrise else None
+        fall = d.sunset.astimezone(dt.UTC) if d.sunset else None
         half = dt.timedelta(hours=12)
-        first = d.sunrise - TWILIGHT if d.sunrise else d.noon - half
-        last = d.sunset + TWILIGHT if d.sunset else d.noon + half
-        # In UTC, like begin and end: sorting by local clocks could misorder a clock change.
-        spans.append((max(first.astimezone(begin.tzinfo), begin), min(last.astimezone(begin.tzinfo), end)))
+        first = rise - TWILIGHT if rise else noon - half
+        last = fall + TWILIGHT if fall else noon + half
+        spans.append((max(first, begin), min(last, end)))
     total, reached = dt.timedelta(0), begin
     for first, last in sorted(spans):  # the spans of adjacent days may overlap far north
         first = max(first, reached)
