@@ -7,9 +7,11 @@ through the air, which is its centre 0.833° below it. Good to a minute or so
 between the polar circles; the tests hold it to the ``astral`` package.
 
 The place is the principal city ``zone.tab`` gives the couple's time zone (see
-``zones``): a couple far from it may see a few minutes' difference, which no date
-idea's fit turns on. Standard library only, imported only when a date idea is
-chosen.
+``zones``). Most couples live within a few hundred kilometres of it, and their
+sky differs by minutes. Some live much further away: Tromsø is on
+``Europe/Oslo`` time and has polar night, Oslo does not. Then the light judged
+here can be hours off, and only the date idea suggested is wrong, never the
+schedule. Standard library only, imported only when a date idea is chosen.
 """
 
 from __future__ import annotations
