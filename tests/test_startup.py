@@ -85,18 +85,51 @@ def test_importing_vtimezone_does_not_import_icalendar() -> None:
 
 
 # Registered before main() runs, so it runs last of the atexit hooks: what it sees is the
-# state the interpreter finalizes.
+# state the interpreter finalizes. It thaws the heap to look at it: a file, socket or
+# temporary file still open there would have been closed (and flushed, or deleted) only by
+# a finalizer, which the freeze skips for objects in cycles.
 EXIT_PROBE = """\
-import atexit, gc, json, sys
+import atexit, gc, io, json, sys
 dest = sys.argv[1]
 def last():
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    std = {id(s) for s in (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__)}
+    std |= {id(getattr(s, "buffer", None)) for s in (sys.__stdin__, sys.__stdout__, sys.__stderr__)}
+    std |= {id(getattr(getattr(s, "buffer", None), "raw", None)) for s in (sys.__stdin__, sys.__stdout__, sys.__stderr__)}
+    left = []
+    for o in gc.get_objects():
+        name = type(o).__name__
+        if isinstance(o, io.IOBase) and id(o) not in std and not o.closed:
+            left.append(repr(o))
+        elif name == "socket" and getattr(o, "fileno", lambda: -1)() != -1:
+            left.append(repr(o))
+        elif name in ("_TemporaryFileWrapper", "TemporaryDirectory", "SpooledTemporaryFile"):
+            left.append(repr(o))
     with open(dest, "w") as fh:
-        json.dump({"frozen": gc.get_freeze_count()}, fh)
+        json.dump({"frozen": frozen, "left open": left}, fh)
 atexit.register(last)
 sys.argv = ["ritual", *sys.argv[2:]]
 from ritualcli.cli.app import main
 main()
 """
+
+
+def run_to_exit(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """``ritual ARGS…`` through main() in a fresh interpreter, and what its last atexit hook saw."""
+    dest = tmp_path / "exit.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", EXIT_PROBE, str(dest), *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert dest.exists(), proc.stderr  # the last atexit hook ran, after the freeze
+    return proc, json.loads(dest.read_text())
 
 
 @pytest.mark.usefixtures("pinned_today")
@@ -106,24 +139,37 @@ def test_exit_leaves_the_last_collection_to_the_kernel_and_loses_nothing(
     """main() freezes the heap on its way out (Python's last full collection cost plan
     ~12 ms): atexit hooks still run, and every file and line a command wrote is whole."""
     write_config()
-    dest, fresh, in_process = tmp_path / "exit.json", tmp_path / "fresh", tmp_path / "in-process"
+    fresh, in_process = tmp_path / "fresh", tmp_path / "in-process"
     args = ["export", "markdown", "--weeks", "6", "--out"]
-    proc = subprocess.run(
-        [sys.executable, "-c", EXIT_PROBE, str(dest), *args, str(fresh)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(dest.read_text())["frozen"] > 1000  # the atexit hook ran, after the freeze
+    proc, seen = run_to_exit(tmp_path, *args, str(fresh))
+    assert seen["frozen"] > 1000
     expected = cli(*args, str(in_process)).stdout
     assert proc.stdout.replace(str(fresh), "OUT") == expected.replace(str(in_process), "OUT")
     written = {p.name: p.read_bytes() for p in fresh.iterdir()}
     assert len(written) >= 6
     assert written == {p.name: p.read_bytes() for p in in_process.iterdir()}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("plan",),
+        ("agenda", "checkin"),
+        ("export", "ics", "--out", "rituals.ics"),
+        ("topic", "add", "who cooks on weekdays", "--by", "Sam"),
+        ("done", "checkin", "--rating", "Alex=7", "--rating", "Sam=8", "--commit", "Sam: call my sister"),
+        ("weekly", "--out", "agendas"),
+    ],
+    ids=" ".join,
+)
+def test_no_command_leaves_a_file_for_a_finalizer_to_close(
+    data: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """What the freeze skips is finalizers of objects in cycles: a command that left a file,
+    socket or temporary file for one to close could lose what it wrote. None does."""
+    _, seen = run_to_exit(tmp_path, *args)
+    assert seen["frozen"] > 1000
+    assert seen["left open"] == []
 
 
 def test_plan_does_not_load_openssl(tmp_path: Path) -> None:
