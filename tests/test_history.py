@@ -362,6 +362,38 @@ def test_an_invalid_hand_edit_never_replaces_the_good_file(
     assert "--year 2019: no history for 2019" in cli("history", "edit", "--year", "2019", code=2).stderr
 
 
+def test_a_hand_edit_that_misspells_a_partner_is_caught_but_old_names_are_left_alone(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("done", "checkin", "--rating", "Alex=6", "--rating", "Sam=2", "--commit", "Sam: call")
+    before = year_file(data).read_text()
+    # "Sma" would be a third person in `ritual stats` and the one who felt least safe.
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sma = 2"))
+    r = cli("history", "edit", code=2)
+    line = before.splitlines().index(next(x for x in before.splitlines() if "Sam = 2" in x)) + 1
+    assert (
+        f"2026.toml:{line}: entry[1].ratings: 'Sma' is not one of the partners; did you mean Sam?" in r.stderr
+    )
+    assert "write each name as [couple] partners does (Alex, Sam)" in r.stderr
+    assert year_file(data).read_text() == before
+    year_file(data).with_name("2026.toml.rejected").unlink()
+    # A commitment's owner too; "both" is a shared one; a name written another way is the same person.
+    monkeypatch.setenv("EDITOR", editor(tmp_path, 'owner = "Sam"', 'owner = "Ale"'))
+    assert "'Ale' is not one of the partners; did you mean Alex?" in cli("history", "edit", code=2).stderr
+    year_file(data).with_name("2026.toml.rejected").unlink()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, 'owner = "Sam"', 'owner = "both"'))
+    cli("history", "edit")
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "SAM = 3"))
+    cli("history", "edit")
+    # A record the edit does not touch keeps the name it was written with (a partner renamed
+    # since): fixing another record still saves.
+    year_file(data).write_text(year_file(data).read_text().replace("SAM = 3", "Sasha = 3"))
+    cli("done", "checkin", "--date", "2026-12-06", "--rating", "Alex=5", env={"RITUAL_TODAY": "2026-12-06"})
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Alex = 5", "Alex = 8"))
+    cli("history", "edit")
+    assert [e.ratings for e in history.load(data).entries] == [(("Alex", 6), ("Sasha", 3)), (("Alex", 8),)]
+
+
 # ------------------------------------------------------------------ the old single file
 
 

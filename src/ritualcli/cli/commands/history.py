@@ -12,6 +12,8 @@ from ..options import ConfigOption, ListFormat, ListFormatOption
 from . import session
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ...core.history import Entry, LetGo
 
 app = typer.Typer(
@@ -130,8 +132,9 @@ def edit(
     from ..editing import edit_checked
 
     sess = session(ctx, config)
-    sess.load_required("`ritual history edit` edits your own history")
+    prefs = sess.load_required("`ritual history edit` edits your own history")
     path = history.edit_target(sess.data_dir, year)
+    before = _decoded_or_none(filecheck.read_bytes(path, "history file", MAX_FILE_BYTES), path)
 
     def text(data: bytes) -> str:
         return filecheck.decode(data, str(path))
@@ -144,7 +147,21 @@ def edit(
         path,
         what="history file",
         max_bytes=MAX_FILE_BYTES,
-        check=lambda edited: history.check_edit(sess.data_dir, path, text(edited)),
+        check=lambda edited: history.check_edit(
+            sess.data_dir, path, text(edited), original=before, partners=prefs.couple.partners
+        ),
         save=save,
         command="ritual history edit",
     )
+
+
+def _decoded_or_none(data: bytes, path: Path) -> str | None:
+    """The file as it was before the edit, or None if it is not text (then every record
+    of the edit counts as changed): the edit may be what fixes it."""
+    from ...core import filecheck
+    from ...core.errors import FileProblemsError
+
+    try:
+        return filecheck.decode(data, str(path))
+    except FileProblemsError:
+        return None

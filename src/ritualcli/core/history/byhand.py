@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import fsio
-from ..errors import InputError, UsageError
-from . import journal
+from .. import filecheck, fsio
+from ..errors import FileProblemsError, InputError, UsageError
+from ..preferences import name_key
+from . import journal, yearfile
+from .records import SHARED, Entry
 from .store import Layout, check_text, fold_years, read_file, read_year, start_of
 from .transaction import Transaction
 
@@ -33,21 +35,63 @@ def edit_target(data_dir: Path, year: int | None) -> Path:
     return lay.year(year)
 
 
-def check_edit(data_dir: Path, path: Path, text: str) -> None:
+def check_edit(
+    data_dir: Path, path: Path, text: str, *, original: str | None = None, partners: tuple[str, ...] = ()
+) -> None:
     """Would ``text``, in place of ``path``, still read as a history? FileProblemsError if not.
 
     A year's file is checked with what the years before add up to, and the years
     after it are read again with it: a commitment deleted here that a later year
-    marks kept is a problem there.
+    marks kept is a problem there. Then every record the edit adds or changes
+    (against ``original``) must name only ``partners`` in its ratings and
+    commitments: "Sma" for "Sam" would otherwise be a third person in `ritual stats`
+    and the one who "felt least safe" in the next agenda. Records the edit leaves
+    as they were are not held to today's names (a partner may have been renamed).
     """
     lay = Layout(data_dir)
     if path == lay.legacy:
-        check_text(text, str(path))
-        return
-    year = int(path.stem)
-    years = lay.years()
-    records = [read_year(lay, year, text)] + [read_year(lay, y) for y in years if y > year]
-    fold_years(start_of(lay, years, year), records)
+        edited = check_text(text, str(path))
+    else:
+        year = int(path.stem)
+        years = lay.years()
+        records = [read_year(lay, year, text)] + [read_year(lay, y) for y in years if y > year]
+        fold_years(start_of(lay, years, year), records)
+        edited = records[0].parsed
+    if partners:
+        _check_names(edited, _entries_of(original, str(path)), partners, str(path), text)
+
+
+def _entries_of(text: str | None, source: str) -> set[Entry]:
+    """The records of ``text`` as it was before the edit (none, if it did not read)."""
+    if text is None:
+        return set()
+    try:
+        return {e for _, e in yearfile.read(text, filecheck.Checker(source, text)).entries}
+    except FileProblemsError:  # not TOML at all: every record of the edit counts as changed
+        return set()
+
+
+def _check_names(
+    edited: yearfile.Parsed, before: set[Entry], partners: tuple[str, ...], source: str, text: str
+) -> None:
+    known = {name_key(p) for p in partners}
+    check = filecheck.Checker(
+        source,
+        text,
+        hint=f"write each name as [couple] partners does ({', '.join(partners)}), "
+        f'or "{SHARED}" for a commitment you share',
+    )
+    for at, entry in edited.entries:
+        if entry in before:
+            continue
+        named = [("ratings", n) for n, _ in entry.ratings]
+        named += [("commitments", c.owner) for c in entry.commitments if not c.shared]
+        for field, name in named:
+            if name_key(name) not in known:
+                tip = filecheck.did_you_mean(name, partners)
+                message = f"{name!r} is not one of the partners" + (f"; {tip}" if tip else "")
+                check.add(f"{at}.{field}", message, find=name)
+    check.raise_if_any()
 
 
 def save_edit(data_dir: Path, path: Path, original: str, edited: str) -> Path | None:
