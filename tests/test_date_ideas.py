@@ -400,6 +400,26 @@ def test_a_short_late_slot_is_told_to_start_earlier_or_last_longer() -> None:
     assert fit.note is not None and "date_night.duration" in fit.note
 
 
+def test_the_few_ideas_note_names_the_light_of_the_date_night() -> None:
+    """Why no sunset walk, or why stargazing: the note says the light, as the sun has it."""
+    prefs = prefs_from(
+        '[date_night]\nbudget = 0\nsettings = ["outdoors"]\ntime = "17:00"\nduration = 240\n',
+        zone="Europe/London",
+    )
+    said = {}
+    for occ in dates(prefs, 1):
+        light = date_ideas.slot_of(prefs, occ.date, prefs.date_night).light
+        note = date_ideas.idea_fit(prefs, occ).note
+        assert light is not None and note is not None
+        said[occ.date.month] = (light, note)
+    winter_light, winter = said[12]
+    summer_light, summer = said[6]
+    assert winter_light == {"dark"} and "; after dark)" in winter  # sunset before 16:00
+    assert summer_light == set() and "; in daylight)" in summer  # the sun sets after 21:00
+    # In March the sun sets an hour in, and most of the four hours are dark.
+    assert said[3][0] == {"sunset", "dark"} and "; over a sunset and after dark)" in said[3][1]
+
+
 def test_few_fitting_ideas_are_named_honestly() -> None:
     prefs = prefs_from('[date_night]\nbudget = 0\nsettings = ["out"]\n')
     fit = date_ideas.idea_fit(prefs, dates(prefs)[3])

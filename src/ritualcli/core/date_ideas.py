@@ -54,6 +54,9 @@ _CHUNK = dt.timedelta(days=366)
 # dark enough for stars about 45 minutes after sunset (civil twilight lasts about
 # 30 at middle latitudes), and as long before sunrise.
 SUNRISE_SLACK = dt.timedelta(minutes=15)
+# How the "few ideas fit" note names the light a date night has (none of them: daylight).
+# In the order they happen in an evening: "over a sunset and after dark".
+_LIGHT_SAID = {"sunrise": "over a sunrise", "sunset": "over a sunset", "dark": "after dark"}
 SUNSET_LEFT = dt.timedelta(minutes=15)
 TWILIGHT = dt.timedelta(minutes=45)
 
@@ -291,6 +294,10 @@ def _note(prefs: Preferences, day: dt.date, rule: Ritual, fitting: int, per_year
     limits.append(f"{slot.minutes} minutes in the {slot.time_of_day}")
     if slot.season:
         limits.append(f"in {slot.season}")
+    if slot.light is not None:  # why a sunset walk is not among them, or stargazing is
+        limits.append(
+            " and ".join(said for w, said in _LIGHT_SAID.items() if w in slot.light) or "in daylight"
+        )
     said = "; ".join(limits)
     if fitting == 0:
         return f"No date idea in the library fits this date night ({said}).{tip}"
