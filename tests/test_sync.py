@@ -684,3 +684,28 @@ def test_ca_cert_with_an_http_url_is_a_preferences_problem_on_its_line(cli: Any,
         no_password_in(result)
     couple("https://localhost:5232/ana/rituals/", sync="ca_cert = '~/radicale/cert.pem'\n")
     cli("config", "validate")  # the file need not exist until a sync
+
+
+def test_the_readme_lines_fetch_the_servers_certificate_and_its_fingerprint(
+    cli: Any, couple: Any, radicale_tls: Radicale, isolated_home: Path
+) -> None:
+    import os
+    import subprocess
+
+    from test_weekly import readme_block
+
+    fetch, fingerprint = [ln for ln in readme_block("fetch-certificate").splitlines() if ln.strip()]
+    (isolated_home / "radicale").mkdir()
+    here = fetch.replace("home.example.org:5232", urllib.parse.urlsplit(radicale_tls.base).netloc)
+    env = {**os.environ, "HOME": str(isolated_home)}
+    got = subprocess.run(["sh", "-c", here], env=env, capture_output=True, check=False)
+    assert got.returncode == 0, got.stderr
+    saved = isolated_home / "radicale" / "cert.pem"
+    assert saved.read_bytes() == radicale_tls.cafile.read_bytes()  # type: ignore[union-attr]
+    said = subprocess.run(["sh", "-c", fingerprint], env=env, capture_output=True, check=True).stdout
+    served = f"openssl x509 -in {radicale_tls.cafile} -noout -fingerprint -sha256"
+    assert said.startswith(b"sha256 Fingerprint=")
+    assert said == subprocess.run(["sh", "-c", served], capture_output=True, check=True).stdout
+    url = radicale_tls.new_calendar()
+    couple(url, sync='ca_cert = "~/radicale/cert.pem"\n')
+    assert "2 created" in cli("sync").stdout
