@@ -598,7 +598,8 @@ def test_sync_ca_cert_trusts_a_self_signed_server(
     pem = radicale_tls.cafile.read_bytes()  # type: ignore[union-attr]
     if where == "beside-the-preferences":  # relative: from the preferences file's folder
         (tmp_path / "cfg").mkdir(exist_ok=True)
-        (tmp_path / "cfg" / "server.pem").write_bytes(pem)
+        # As bundles have them: a label above the certificate, not always in ASCII.
+        (tmp_path / "cfg" / "server.pem").write_bytes("# Főtanúsítvány\n".encode() + pem)
         written = "server.pem"
     elif where == "under-home":
         (isolated_home / "radicale").mkdir()

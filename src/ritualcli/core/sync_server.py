@@ -316,7 +316,9 @@ def _read_ca(path: str) -> bytes:
             raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file")
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"sync: {path} ({_KEY}) is not a regular file")
-        data = os.read(fd, CA_CERT_MAX_BYTES + 1)
+        data = b""
+        while len(data) <= CA_CERT_MAX_BYTES and (chunk := os.read(fd, 1 << 16)):
+            data += chunk
     except OSError as exc:
         raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
     finally:
@@ -327,22 +329,21 @@ def _read_ca(path: str) -> bytes:
 
 
 def _check_pem(data: bytes, path: str) -> None:
-    """At least one PEM certificate, and every one of them readable by OpenSSL."""
-    try:
-        text = data.decode("ascii")
-    except UnicodeDecodeError:
-        text = ""
-    if "-----BEGIN CERTIFICATE-----" not in text:
+    """At least one PEM certificate, and every one of them readable by OpenSSL (which
+    reads the file itself: a bundle's comments may be in any encoding)."""
+    if b"-----BEGIN CERTIFICATE-----" not in data:
         raise UsageError(
             f"sync: {path} ({_KEY}) holds no PEM certificate (-----BEGIN CERTIFICATE-----); "
             "a binary (DER) one converts with `openssl x509 -inform der -in FILE -out cert.pem`"
         )
     try:
-        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=text)
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
     except (ssl.SSLError, ValueError):
         raise UsageError(
             f"sync: {path} ({_KEY}) holds a PEM certificate OpenSSL cannot read (cut short, or damaged?)"
         ) from None
+    except OSError as exc:  # gone, or made unreadable, since it was read a moment ago
+        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
 
 
 def connect(settings: Sync, password: str | None, ca_file: str = "") -> Server:
