@@ -316,9 +316,12 @@ def _read_ca(path: str) -> bytes:
             raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file")
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"sync: {path} ({_KEY}) is not a regular file")
-        data = b""
-        while len(data) <= CA_CERT_MAX_BYTES and (chunk := os.read(fd, 1 << 16)):
-            data += chunk
+        chunks: list[bytes] = []
+        size = 0
+        while size <= CA_CERT_MAX_BYTES and (chunk := os.read(fd, 1 << 16)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
     except OSError as exc:
         raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
     finally:
