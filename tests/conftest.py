@@ -153,3 +153,12 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
     """
     with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def radicale_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
+    """A second Radicale, over https with a self-signed certificate for 127.0.0.1 and
+    localhost (``radicale_tls.cafile``, made with the openssl program: without it the
+    tests that use this fail, naming it). Started only for those tests."""
+    with running_radicale(tmp_path_factory.mktemp("radicale-tls"), tls=True) as server:
+        yield server

@@ -25,7 +25,9 @@ import contextlib
 import datetime as dt
 import os
 import re
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -50,7 +52,7 @@ _STOP_TIMEOUT = 10.0
 _CONFIG = """\
 [server]
 hosts = 127.0.0.1:{port}
-
+{tls}
 [auth]
 type = htpasswd
 htpasswd_filename = {users}
@@ -92,10 +94,14 @@ class Instance(NamedTuple):
 class Radicale:
     """A running server: its base URL and the requests the tests need."""
 
-    def __init__(self, base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    def __init__(
+        self, base: str, process: subprocess.Popen[bytes], log: Path, cafile: Path | None = None
+    ) -> None:
         self.base = base
         self.process = process
         self.log = log
+        self.cafile = cafile  # over https: the certificate it serves, the only one trusted
+        self._tls = ssl.create_default_context(cafile=str(cafile)) if cafile else None
         token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         self._auth = f"Basic {token}"
 
@@ -107,7 +113,7 @@ class Radicale:
         for name, value in (headers or {}).items():
             req.add_header(name, value)
         try:
-            with urllib.request.urlopen(req, timeout=30) as answer:
+            with urllib.request.urlopen(req, timeout=30, context=self._tls) as answer:
                 return Response(answer.status, dict(answer.headers.items()), answer.read())
         except urllib.error.HTTPError as exc:
             return Response(exc.code, dict(exc.headers.items()), exc.read())
@@ -211,8 +217,34 @@ def _free_port() -> int:
         return port
 
 
-def _start(folder: Path, attempt: int) -> Radicale | None:
-    """Start a server; None if the port was taken meanwhile (try another)."""
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for localhost and 127.0.0.1 (two days), and its key:
+    ``(cert.pem, key.pem)`` in ``folder``, made by the ``openssl`` program.
+
+    Without ``openssl`` this raises (the tests that need it fail, they are not
+    skipped): install it (Debian: ``apt-get install openssl``)."""
+    program = shutil.which("openssl")
+    if program is None:
+        raise RuntimeError(
+            "the https tests need the openssl program to make a self-signed certificate, "
+            "and it is not on PATH: install it (Debian/Ubuntu: apt-get install openssl)"
+        )
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    done = subprocess.run(
+        [program, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"openssl req failed ({done.returncode}): {done.stderr.decode(errors='replace')}")
+    return cert, key
+
+
+def _start(folder: Path, attempt: int, tls: tuple[Path, Path] | None) -> Radicale | None:
+    """Start a server (over https with ``tls``: certificate and key); None if the port
+    was taken meanwhile (try another)."""
     port = _free_port()
     config = folder / f"config-{attempt}"
     log = folder / f"radicale-{attempt}.log"
@@ -220,7 +252,14 @@ def _start(folder: Path, attempt: int) -> Radicale | None:
     users = folder / "users"
     users.write_text(f"{USER}:{PASSWORD}\n", encoding="utf-8")
     config.write_text(
-        _CONFIG.format(port=port, storage=folder / "collections", level=level, users=users), encoding="utf-8"
+        _CONFIG.format(
+            port=port,
+            storage=folder / "collections",
+            level=level,
+            users=users,
+            tls=f"ssl = True\ncertificate = {tls[0]}\nkey = {tls[1]}\n" if tls else "",
+        ),
+        encoding="utf-8",
     )
     # HOME points into the folder so no user or system configuration is read
     # besides ours (-C replaces the default configuration paths).
@@ -234,7 +273,8 @@ def _start(folder: Path, attempt: int) -> Radicale | None:
             env=env,
             cwd=folder,
         )
-    server = Radicale(f"http://127.0.0.1:{port}", process, log)
+    scheme = "https" if tls else "http"
+    server = Radicale(f"{scheme}://127.0.0.1:{port}", process, log, tls[0] if tls else None)
     deadline = time.monotonic() + _START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -265,11 +305,14 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_radicale(folder: Path) -> Iterator[Radicale]:
-    """A Radicale server on loopback with its storage in ``folder``; stopped on exit."""
+def running_radicale(folder: Path, *, tls: bool = False) -> Iterator[Radicale]:
+    """A Radicale server on loopback with its storage in ``folder``; stopped on exit.
+
+    ``tls``: over https, with a self-signed certificate made for it (``server.cafile``)."""
     folder.mkdir(parents=True, exist_ok=True)
+    pair = self_signed_certificate(folder) if tls else None
     for attempt in range(5):
-        server = _start(folder, attempt)
+        server = _start(folder, attempt, pair)
         if server is not None:
             break
     else:

@@ -580,3 +580,133 @@ def test_the_readme_cron_line_syncs_in_crons_bare_environment(radicale: Radicale
     assert done.returncode == 0, done.stderr
     assert done.stdout == b"" and done.stderr == b""
     assert list((home / "rituals").glob("*.md")) and len(listing(radicale, url)) == 2
+
+
+# --------------------------------------------------------------------------- https, a certificate of your own
+
+
+def no_password_in(result: Any) -> None:
+    assert PASSWORD not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("where", ["beside-the-preferences", "under-home", "absolute"])
+def test_sync_ca_cert_trusts_a_self_signed_server(
+    where: str, cli: Any, couple: Any, radicale_tls: Radicale, isolated_home: Path, tmp_path: Path
+) -> None:
+    url = radicale_tls.new_calendar()
+    assert url.startswith("https://127.0.0.1:")
+    pem = radicale_tls.cafile.read_bytes()  # type: ignore[union-attr]
+    if where == "beside-the-preferences":  # relative: from the preferences file's folder
+        (tmp_path / "cfg").mkdir(exist_ok=True)
+        # As bundles have them: a label above the certificate, not always in ASCII.
+        (tmp_path / "cfg" / "server.pem").write_bytes("# Főtanúsítvány\n".encode() + pem)
+        written = "server.pem"
+    elif where == "under-home":
+        (isolated_home / "radicale").mkdir()
+        (isolated_home / "radicale" / "cert.pem").write_bytes(pem)
+        written = "~/radicale/cert.pem"
+    else:
+        written = str(radicale_tls.cafile)
+    config = couple(url, sync=f"ca_cert = '{written}'\n")
+    result = cli("sync")
+    assert "2 created" in result.stdout
+    no_password_in(result)
+    assert server_rows(radicale_tls, url, "Europe/London", START, WEEKS) == plan_rows(cli, START, WEEKS)
+    assert set(snapshot(config)) == {"calendar-state.toml", "sync-state.toml"}
+    assert "nothing to change" in cli("sync").stdout
+
+
+def test_a_self_signed_server_without_ca_cert_is_refused_in_one_line_naming_the_setting(
+    cli: Any, couple: Any, radicale_tls: Radicale
+) -> None:
+    url = radicale_tls.new_calendar()
+    config = couple(url)
+    mark = radicale_tls.log_mark()
+    result = cli("sync", code=1)
+    line = one_error_line(result.stderr)
+    assert url in line and "certificate" in line and "not trusted" in line and "sync.ca_cert" in line
+    no_password_in(result)
+    assert snapshot(config) == {}
+    assert radicale_tls.requests_since(mark) == []  # the handshake failed: no request, no password
+    assert listing(radicale_tls, url) == {}
+
+
+def test_a_ca_cert_that_is_not_the_servers_is_refused_naming_the_file(
+    cli: Any, couple: Any, radicale_tls: Radicale, tmp_path: Path
+) -> None:
+    from radicale_server import self_signed_certificate
+
+    other, _ = self_signed_certificate(tmp_path)  # for the same names, but not the server's
+    url = radicale_tls.new_calendar()
+    config = couple(url, sync=f"ca_cert = '{other}'\n")
+    result = cli("sync", code=1)
+    line = one_error_line(result.stderr)
+    assert url in line and "not trusted" in line and f"the one in sync.ca_cert ({other})" in line
+    no_password_in(result)
+    assert snapshot(config) == {}
+
+
+@pytest.mark.parametrize("what", ["missing", "text", "der", "folder", "broken-pem"])
+def test_a_ca_cert_that_is_no_pem_certificate_is_one_line_naming_key_and_path(
+    what: str, cli: Any, couple: Any, radicale_tls: Radicale, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ssl
+
+    path = tmp_path / "cert.pem"
+    pem = radicale_tls.cafile.read_text()  # type: ignore[union-attr]
+    if what == "text":
+        path.write_text("not a certificate\n")
+    elif what == "der":
+        path.write_bytes(ssl.PEM_cert_to_DER_cert(pem))
+    elif what == "folder":
+        path.mkdir()
+    elif what == "broken-pem":
+        path.write_text(pem[:200] + pem[260:])  # a line and a half of it lost
+    url = radicale_tls.new_calendar()
+    config = couple(url, sync=f"ca_cert = '{path}'\n")
+    # Checked before the password is looked for: with none to be had, the file is what is said.
+    monkeypatch.delenv("RITUAL_SYNC_PASSWORD")
+    mark = radicale_tls.log_mark()
+    result = cli("sync", code=2)
+    line = one_error_line(result.stderr)
+    assert "sync.ca_cert" in line and str(path) in line, line
+    assert radicale_tls.requests_since(mark) == [] and snapshot(config) == {}
+    if what == "der":
+        assert "openssl x509 -inform der" in line
+    cli("plan")  # the file is sync's alone: plan never opens it
+
+
+def test_ca_cert_with_an_http_url_is_a_preferences_problem_on_its_line(cli: Any, couple: Any) -> None:
+    config = couple("http://localhost:5232/ana/rituals/", sync="ca_cert = '~/radicale/cert.pem'\n")
+    line = config.read_text().splitlines().index("ca_cert = '~/radicale/cert.pem'") + 1
+    for command in (("config", "validate"), ("sync",)):
+        result = cli(*command, code=2)
+        assert f"{config}:{line}: sync.ca_cert:" in result.stderr and "http://" in result.stderr
+        no_password_in(result)
+    couple("https://localhost:5232/ana/rituals/", sync="ca_cert = '~/radicale/cert.pem'\n")
+    cli("config", "validate")  # the file need not exist until a sync
+
+
+def test_the_readme_lines_fetch_the_servers_certificate_and_its_fingerprint(
+    cli: Any, couple: Any, radicale_tls: Radicale, isolated_home: Path
+) -> None:
+    import os
+    import subprocess
+
+    from test_weekly import readme_block
+
+    fetch, fingerprint = [ln for ln in readme_block("fetch-certificate").splitlines() if ln.strip()]
+    (isolated_home / "radicale").mkdir()
+    here = fetch.replace("home.example.org:5232", urllib.parse.urlsplit(radicale_tls.base).netloc)
+    env = {**os.environ, "HOME": str(isolated_home)}
+    got = subprocess.run(["sh", "-c", here], env=env, capture_output=True, check=False)
+    assert got.returncode == 0, got.stderr
+    saved = isolated_home / "radicale" / "cert.pem"
+    assert saved.read_bytes() == radicale_tls.cafile.read_bytes()  # type: ignore[union-attr]
+    said = subprocess.run(["sh", "-c", fingerprint], env=env, capture_output=True, check=True).stdout
+    served = f"openssl x509 -in {radicale_tls.cafile} -noout -fingerprint -sha256"
+    assert said.startswith(b"sha256 Fingerprint=")
+    assert said == subprocess.run(["sh", "-c", served], capture_output=True, check=True).stdout
+    url = radicale_tls.new_calendar()
+    couple(url, sync='ca_cert = "~/radicale/cert.pem"\n')
+    assert "2 created" in cli("sync").stdout

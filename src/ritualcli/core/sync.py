@@ -34,14 +34,16 @@ class Report(NamedTuple):
     dry_run: bool
 
 
-def require(prefs: Preferences) -> None:
-    """Sync needs its settings (exit 2 otherwise)."""
+def require(prefs: Preferences) -> str:
+    """Sync needs its settings (exit 2 otherwise), and sync.ca_cert's file when it is set:
+    its absolute path ("" when not set). Called before the password is asked for, too."""
     if not prefs.sync.url:
         raise UsageError(
             "sync: no calendar is set up: sync.url is empty",
             hint='add a [sync] table with url = "https://…/" (the calendar collection\'s URL), '
             'see the README\'s "Both phones"',
         )
+    return sync_server.ca_file(prefs.sync, prefs.source)
 
 
 def run(
@@ -53,7 +55,7 @@ def run(
     force: bool = False,
     dry_run: bool = False,
 ) -> Report:
-    require(prefs)
+    ca_file = require(prefs)
     settings = prefs.sync
     state_path = sync_state.path_for(config)
     before = sync_state.load(state_path)
@@ -64,7 +66,7 @@ def run(
         config, prefs, history, settings.agendas, state=sync_plan.for_server(prefs, file_state, synced)
     )
 
-    server = sync_server.connect(settings, password)
+    server = sync_server.connect(settings, password, ca_file)
     try:
         listing = sync_server.negotiate(server)
         actions = sync_plan.plan(prefs, export, synced, listing, force=force)

@@ -17,16 +17,26 @@ request, credentials included, under /tmp) is turned off.
 
 caldav (with lxml and niquests: about 200 ms here) is imported in ``connect`` only: no
 other command loads it.
+
+``sync.ca_cert`` (``ca_file``) is given to ``DAVClient(ssl_verify_cert=path)``, which
+passes it to niquests as ``verify=path``: then the certificates in that file are the
+only ones trusted, *instead of* the system's store (niquests loads it as the
+connection's ``ca_certs`` and leaves out the system bundle; ``$REQUESTS_CA_BUNDLE``
+is not consulted either). The host name is still checked against the certificate,
+and verification is never turned off.
 """
 
 from __future__ import annotations
 
+import os
 import ssl
+import stat
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 from urllib.parse import unquote, urlsplit
 
-from .errors import WorkError
+from .errors import UsageError, WorkError, describe
 from .preferences import Sync
 
 if TYPE_CHECKING:
@@ -61,6 +71,7 @@ class Server(NamedTuple):
     username: str
     client: DAVClient
     counter: list[int]  # requests made, for the report and the benchmark
+    ca_file: str = ""  # sync.ca_cert, resolved: the only certificates trusted ("" the system's)
 
     @property
     def requests(self) -> int:
@@ -183,12 +194,9 @@ class Server(NamedTuple):
                 f"sync: {self._host} did not answer within {self.client.timeout} s (while trying to "
                 f"{doing}); try again later, or raise sync.timeout"
             )
-        if any(isinstance(c, ssl.SSLCertVerificationError) for c in causes):
-            why = next(c for c in causes if isinstance(c, ssl.SSLCertVerificationError)).verify_message
-            return (
-                f"sync: {self._host}'s TLS certificate is not trusted ({why}); "
-                "ritual will not send your password to it"
-            )
+        refused = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
+        if refused is not None:
+            return self._untrusted(refused)
         if any(isinstance(c, ssl.SSLError) for c in causes):
             return (
                 f"sync: the TLS (https) connection to {self._host} failed; is it an https server "
@@ -201,6 +209,24 @@ class Server(NamedTuple):
         if any(isinstance(c, ConnectionRefusedError) for c in causes):
             return f"sync: cannot reach {self._host}: connection refused (is the server running?)"
         return f"sync: cannot reach {self._host} ({_last_words(causes)}): check your network, and try again later"
+
+    def _untrusted(self, refused: ssl.SSLCertVerificationError) -> str:
+        """The certificate check failed: why, and what would help (never a way around it)."""
+        why = refused.verify_message or str(refused.reason or "verification failed")
+        head = f"sync: the TLS certificate of {self.url} is not trusted"
+        if refused.verify_code not in _UNKNOWN_ISSUER:
+            # Expired, or made out to another name: trusting it by file would not help.
+            return f"{head} ({why}); ritual will not send your password to it"
+        if self.ca_file:
+            return (
+                f"{head}: it is neither the one in sync.ca_cert ({self.ca_file}) nor issued by it "
+                f"({why}); has the server a new certificate? ritual will not send your password to it"
+            )
+        return (
+            f"{head} ({why}): if it is your own server's (self-signed, or from your own CA), set "
+            "sync.ca_cert to that certificate's PEM file (see the README's \"Both phones\"); "
+            "ritual will not send your password to it"
+        )
 
     def _listing(self, body: bytes) -> dict[str, str]:
         try:
@@ -242,8 +268,90 @@ class _Answer(NamedTuple):
     body: bytes
 
 
-def connect(settings: Sync, password: str | None) -> Server:
-    """A client for the calendar at ``settings.url`` (no request is made yet)."""
+# OpenSSL's X509_V_ERR_*: the chain ends in a certificate that is not in the trusted set
+# (unable to get issuer certificate, self-signed leaf, self-signed in chain, unable to
+# get local issuer, unable to verify the first certificate).
+_UNKNOWN_ISSUER = frozenset({2, 18, 19, 20, 21})
+CA_CERT_MAX_BYTES = 10_000_000  # a bundle of every public CA is about 0.2 MB
+_KEY = "sync.ca_cert"
+
+
+def ca_file(settings: Sync, source: Path | None) -> str:
+    """``sync.ca_cert`` as an absolute path, its file checked: "" when it is not set.
+
+    ``~`` is expanded and a relative path is taken from the preferences file's folder
+    (``source``; the working folder when there is no file). Checked when a sync
+    starts, not when the preferences are read (``ritual plan`` never opens it): a
+    path that names nothing, a folder, or a file holding no PEM certificate is a
+    usage error (exit 2) naming the key and the path; a file the system will not
+    let ritual read is a ``WorkError`` (exit 1), as ``filecheck`` has it.
+    """
+    written = settings.ca_cert
+    if not written:
+        return ""
+    try:
+        expanded = Path(written).expanduser()
+    except RuntimeError:  # ~user of no such user, or no home to expand ~ to
+        raise UsageError(f"sync: {_KEY} = {written!r}: cannot expand the ~ in it") from None
+    base = source.parent if source is not None else Path.cwd()
+    # Absolute: niquests reads a verify= string beginning "sha256_" as a fingerprint.
+    path = os.path.abspath(base / expanded)
+    _check_pem(_read_ca(path), path)
+    return path
+
+
+def _read_ca(path: str) -> bytes:
+    """The file's bytes: a regular file, opened without blocking (a FIFO would hang)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UsageError(f"sync: no certificate file at {path} ({_KEY})") from None
+    except IsADirectoryError:
+        raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file") from None
+    except OSError as exc:
+        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageError(f"sync: {path} ({_KEY}) is not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= CA_CERT_MAX_BYTES and (chunk := os.read(fd, 1 << 16)):
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as exc:
+        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
+    finally:
+        os.close(fd)
+    if len(data) > CA_CERT_MAX_BYTES:
+        raise UsageError(f"sync: {path} ({_KEY}) is over {CA_CERT_MAX_BYTES} bytes: not a certificate file")
+    return data
+
+
+def _check_pem(data: bytes, path: str) -> None:
+    """At least one PEM certificate, and every one of them readable by OpenSSL (which
+    reads the file itself: a bundle's comments may be in any encoding)."""
+    if b"-----BEGIN CERTIFICATE-----" not in data:
+        raise UsageError(
+            f"sync: {path} ({_KEY}) holds no PEM certificate (-----BEGIN CERTIFICATE-----); "
+            "a binary (DER) one converts with `openssl x509 -inform der -in FILE -out cert.pem`"
+        )
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=path)
+    except (ssl.SSLError, ValueError):
+        raise UsageError(
+            f"sync: {path} ({_KEY}) holds a PEM certificate OpenSSL cannot read (cut short, or damaged?)"
+        ) from None
+    except OSError as exc:  # gone, or made unreadable, since it was read a moment ago
+        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
+
+
+def connect(settings: Sync, password: str | None, ca_file: str = "") -> Server:
+    """A client for the calendar at ``settings.url`` (no request is made yet), trusting
+    the certificates in ``ca_file`` (checked by ``ca_file()``) instead of the system's."""
     import logging
 
     from caldav.davclient import DAVClient
@@ -264,6 +372,7 @@ def connect(settings: Sync, password: str | None) -> Server:
         timeout=settings.timeout,
         enable_rfc6764=False,  # the URL is the calendar: no DNS discovery, no extra request
         headers={"User-Agent": "ritual"},
+        ssl_verify_cert=ca_file or True,  # a path: those certificates, not the system's
     )
     if username:
         # Basic at once (over TLS, or to this machine, or as sync.insecure allows), as
@@ -272,7 +381,7 @@ def connect(settings: Sync, password: str | None) -> Server:
         from niquests.auth import HTTPBasicAuth
 
         client.auth = HTTPBasicAuth(username, password or "")
-    return Server(settings.url, settings.username, client, [0])
+    return Server(settings.url, settings.username, client, [0], ca_file)
 
 
 def negotiate(server: Server) -> dict[str, str]:

@@ -266,6 +266,22 @@ def sync_transport(table: Mapping[str, Any]) -> None:
         )
 
 
+def sync_ca_cert(table: Mapping[str, Any]) -> None:
+    """sync.ca_cert is the certificate to trust over TLS: with an http:// URL there is
+    none, and a setting that silently does nothing would mislead (and hide that the
+    password travels unencrypted)."""
+    from urllib.parse import urlsplit
+
+    url = table.get("url")
+    if not url or not table.get("ca_cert"):
+        return
+    if urlsplit(url).scheme.lower() == "http":
+        raise Invalid(
+            "is the certificate to trust over https, and sync.url is http:// (no TLS, so it "
+            "would do nothing): use the server's https:// URL, or remove ca_cert"
+        )
+
+
 # --------------------------------------------------------------------------- arrays
 
 _TAG = re.compile(r"[a-z0-9-]+")

@@ -133,6 +133,7 @@ class Sync(NamedTuple):
     agendas: int  # the next N occurrences carry their agenda
     timeout: int  # seconds, for each request
     insecure: bool  # http:// to a host other than this machine is allowed
+    ca_cert: str  # "": the system's trust store; else a PEM file's path as written ("~", relative)
 
 
 class Preferences(NamedTuple):

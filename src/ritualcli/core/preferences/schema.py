@@ -126,12 +126,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sync", "agendas", checks.whole(0, 100), 0, "the next N occurrences carry their agenda text (0-100)"),
     Setting("sync", "timeout", checks.whole(1, 600, " seconds"), 30, "seconds to wait for the server, per request"),
     Setting("sync", "insecure", checks.boolean, False, "true: allow http:// to another machine (password and events unencrypted)"),
+    Setting("sync", "ca_cert", checks.text(4096), "", "a PEM file: the certificate or CA trusted instead of the system's (a relative path: from this file's folder)"),
 )  # fmt: skip
 
 # Checks across the keys of one table: (the key a problem is reported on, the check,
 # which gets the table's checked values and raises Invalid). Run once every key of
 # the table has passed its own check.
-ACROSS: tuple[tuple[str, Callable[[Mapping[str, Any]], None]], ...] = (("sync.url", checks.sync_transport),)
+ACROSS: tuple[tuple[str, Callable[[Mapping[str, Any]], None]], ...] = (
+    ("sync.url", checks.sync_transport),
+    ("sync.ca_cert", checks.sync_ca_cert),
+)
 
 # table -> key -> its setting, in the file's order.
 SCHEMA: dict[str, dict[str, Setting]] = {table: {} for table in TABLES}
