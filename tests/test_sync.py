@@ -646,6 +646,29 @@ def test_a_ca_cert_that_is_not_the_servers_is_refused_naming_the_file(
     assert snapshot(config) == {}
 
 
+def test_a_ca_cert_gone_after_it_was_checked_is_one_line_not_a_traceback(
+    radicale_tls: Radicale, tmp_path: Path
+) -> None:
+    """The file is checked when a sync starts, and read again by niquests at the first
+    request: deleted in between, it is a clear error naming it."""
+    from ritualcli.core import preferences, sync_server
+    from ritualcli.core.errors import WorkError
+
+    path = tmp_path / "cert.pem"
+    path.write_bytes(radicale_tls.cafile.read_bytes())  # type: ignore[union-attr]
+    url = radicale_tls.new_calendar()
+    settings = preferences.parse_bytes(
+        f"version = 1\n[couple]\npartners = ['A', 'B']\ntimezone = 'UTC'\n[sync]\nurl = '{url}'\n"
+        f"ca_cert = '{path}'\n".encode()
+    ).sync
+    server = sync_server.connect(settings, None, sync_server.ca_file(settings, None))
+    path.unlink()
+    with pytest.raises(WorkError) as caught:
+        sync_server.negotiate(server)
+    (line,) = caught.value.lines(one_line=True)
+    assert f"sync.ca_cert ({path})" in line and "run `ritual sync` again" in line, line
+
+
 @pytest.mark.parametrize("what", ["missing", "text", "der", "folder", "broken-pem"])
 def test_a_ca_cert_that_is_no_pem_certificate_is_one_line_naming_key_and_path(
     what: str, cli: Any, couple: Any, radicale_tls: Radicale, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

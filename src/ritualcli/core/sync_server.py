@@ -132,6 +132,14 @@ class Server(NamedTuple):
             ) from None
         except RequestException as exc:
             raise WorkError(self._transport(exc, doing)) from None
+        except OSError as exc:
+            # niquests opens sync.ca_cert itself, after ca_file() checked it: a file gone
+            # (or replaced by a folder) in between surfaces here, unwrapped.
+            where = f"sync.ca_cert ({self.ca_file})" if self.ca_file else self._host
+            raise WorkError(
+                f"sync: could not {doing}: {where}: {describe(exc)}; nothing was changed on the "
+                "server by this request: run `ritual sync` again"
+            ) from None
         except (error.DAVError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
             raise WorkError(
                 f"sync: {self._host} sent an answer ritual cannot read (while trying to {doing}: "
