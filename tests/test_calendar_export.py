@@ -496,11 +496,11 @@ def test_agendas_override_the_next_instances_in_place(
 
 
 def test_the_example_couple_exports_without_writing_state(
-    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, tmp_path: Path, isolated_home: Path
 ) -> None:
-    config = tmp_path / "nowhere" / "ritual.toml"
+    config = isolated_home / ".config" / "ritual" / "ritual.toml"  # the default place, empty
     out = tmp_path / "example.ics"
-    result = cli("export", "ics", "--config", str(config), "--out", str(out))
+    result = cli("export", "ics", "--out", str(out))
     assert "example couple" in result.stderr
     assert not config.parent.exists()
     assert master(out.read_bytes(), "Check-in")["dtstart"] == "2026-11-29T19:00:00-05:00"

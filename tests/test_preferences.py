@@ -88,9 +88,30 @@ def test_syntax_error_line_column(cli: Invoke, write_config: Callable[[str], Pat
     assert f"{path}:3:12: TOML syntax: Invalid value" in cli("config", "validate", code=2).stderr
 
 
-def test_directory_as_config_is_exit_1(cli: Invoke, tmp_path: Path) -> None:
-    r = cli("plan", "--config", str(tmp_path), code=1)
-    assert "is a directory" in r.stderr
+def test_a_folder_as_config_is_bad_usage_and_names_the_file_meant(cli: Invoke, tmp_path: Path) -> None:
+    r = cli("plan", "--config", str(tmp_path), code=2)
+    assert f"{tmp_path} is a folder, not a preferences file" in r.stderr
+    assert str(tmp_path / "ritual.toml") in r.stderr
+
+
+@pytest.mark.parametrize("how", ["--config", "RITUAL_CONFIG"])
+@pytest.mark.parametrize("command", [("plan",), ("agenda", "checkin"), ("export", "ics", "--out", "-")])
+def test_a_named_preferences_file_that_is_not_there_is_an_error_not_the_example(
+    cli: Invoke, tmp_path: Path, how: str, command: tuple[str, ...]
+) -> None:
+    """A typo in a cron line or a script must not print someone else's plan and exit 0."""
+    missing = tmp_path / "ritual-typo.toml"
+    if how == "--config":
+        r = cli(*command, "--config", str(missing), code=2)
+    else:
+        r = cli(*command, env={"RITUAL_CONFIG": str(missing)}, code=2)
+    assert f"no preferences file at {missing}" in r.stderr and "ritual init --config" in r.stderr
+    assert "example couple" not in r.stderr and r.stdout == ""
+
+
+def test_with_no_file_in_the_default_place_plan_shows_the_example(cli: Invoke) -> None:
+    r = cli("plan")
+    assert "built-in example couple" in r.stderr and "Check-in" in r.stdout
 
 
 def test_unreadable_file_is_exit_1(

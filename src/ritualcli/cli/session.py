@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 class Session(NamedTuple):
     config: Path  # where the preferences file is (or would be)
+    # Named by --config or $RITUAL_CONFIG, not the default place: a file someone named
+    # that is not there is a typo in a script or a cron line, never "show the example".
+    named: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -31,8 +34,15 @@ class Session(NamedTuple):
         return templates_dir.checkin_formats(paths.user_templates_dir(self.config))
 
     def load(self) -> Preferences:
-        """The couple's preferences, or the example couple (with a note) if there are none."""
+        """The couple's preferences, or the example couple (with a note) if there are none
+        in the default place."""
         if not self.config.exists():
+            if self.named or self.config.is_symlink():
+                raise UsageError(
+                    f"no preferences file at {self.config}",
+                    hint="check the path given by --config or RITUAL_CONFIG, "
+                    "or create the file with `ritual init --config PATH`",
+                )
             output.err(
                 f"note: no preferences file at {self.config}; showing the built-in example couple. "
                 "Run `ritual init` to create yours."
@@ -50,6 +60,11 @@ class Session(NamedTuple):
         return self._read()
 
     def _read(self) -> Preferences:
+        if self.config.is_dir():  # the folder instead of the file in it: the path is wrong
+            raise UsageError(
+                f"{self.config} is a folder, not a preferences file",
+                hint=f"point --config (or RITUAL_CONFIG) at the file, e.g. {self.config / paths.CONFIG_NAME}",
+            )
         try:
             prefs = preferences.load(self.config, formats=self.formats())
         except WorkError as exc:  # a folder, a pipe, no permission: the path is wrong, not the file
@@ -82,7 +97,10 @@ class Session(NamedTuple):
 
 
 def open_session(config: Path | None) -> Session:
-    return Session(paths.config_path(config, app_dir))
+    import os
+
+    named = config is not None or bool(os.environ.get(paths.CONFIG_ENV))
+    return Session(paths.config_path(config, app_dir), named)
 
 
 def app_dir() -> Path:
