@@ -372,7 +372,8 @@ def test_a_hand_edit_that_misspells_a_partner_is_caught_but_old_names_are_left_a
     r = cli("history", "edit", code=2)
     line = before.splitlines().index(next(x for x in before.splitlines() if "Sam = 2" in x)) + 1
     assert (
-        f"2026.toml:{line}: entry[1].ratings: 'Sma' is not one of the partners; did you mean Sam?" in r.stderr
+        f"2026.toml.rejected:{line}: entry[1].ratings: 'Sma' is not one of the partners; did you mean Sam?"
+        in r.stderr
     )
     assert "write each name as [couple] partners does (Alex, Sam)" in r.stderr
     assert year_file(data).read_text() == before

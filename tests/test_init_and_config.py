@@ -235,6 +235,10 @@ def test_config_edit_keeps_old_file_when_invalid(cli: Invoke, write_config: Call
     assert path.read_bytes() == before
     draft = path.with_name("ritual.toml.rejected")
     assert b"Mars/Base" in draft.read_bytes()  # the edit is not lost
+    # The problem's line is the draft's, so it names the draft (the good file may be shorter).
+    line = next(n for n, text in enumerate(draft.read_text().splitlines(), 1) if "Mars/Base" in text)
+    assert f"{draft}:{line}:" in r.stderr and f"{path}:{line}:" not in r.stderr
+    assert "config validate" not in r.stderr  # the good file is valid: validating it says so
     # the next edit continues from the draft; fixing it saves and removes the draft
     cli("config", "edit", env={"EDITOR": "sed -i s#Mars/Base#Europe/Berlin#"})
     assert parse_bytes(path.read_bytes()).couple.timezone == "Europe/Berlin"

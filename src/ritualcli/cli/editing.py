@@ -62,6 +62,11 @@ def edit_checked(
         try:
             check(edited)
         except FileProblemsError as exc:
+            if Path(exc.source) == path:
+                # The lines are the edit's, and the edit is in the draft: name it, or a
+                # person opens the good file at a line it does not have. (A problem it
+                # causes in another file, a later year, keeps that file's name.)
+                exc = FileProblemsError(str(draft), exc.problems, hint=exc.hint)
             for line in exc.lines():
                 output.err(line)
             if output.stdin_is_terminal() and typer.confirm("Edit again?", default=True):

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ...core.errors import UsageError
+from ...core.errors import FileProblemsError, UsageError
 from .. import output
 from ..options import ConfigOption
 from . import session, warn
@@ -99,7 +99,13 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
         raise UsageError(f"no preferences file at {path}", hint="run `ritual init` to create one")
 
     def check(edited: bytes) -> None:
-        preferences.parse_bytes(edited, source=path, formats=sess.formats())
+        try:
+            preferences.parse_bytes(edited, source=path, formats=sess.formats())
+        except FileProblemsError as exc:
+            # Not "run `ritual config validate`": the file is still the good one; the
+            # edit is in the draft, which the next `config edit` reopens.
+            exc.hint = "see `ritual config show` for every key and its default"
+            raise
 
     def save(_: bytes, edited: bytes) -> str:
         fsio.backup(path)
