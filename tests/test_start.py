@@ -366,6 +366,8 @@ def test_without_a_terminal_it_names_the_commands_for_scripts(cli: Invoke, write
     assert "`ritual agenda checkin`" in r.stderr and "`ritual done checkin" in r.stderr
     r = cli("start", "date-night", code=2)
     assert "`ritual agenda date-night`" in r.stderr and "`ritual done date-night" in r.stderr
+    r = cli("start", "repair", code=2)  # nothing is recorded for a repair: no `done` to suggest
+    assert "`ritual agenda repair`" in r.stderr and "ritual done" not in r.stderr
 
 
 @pytest.mark.parametrize("kind", ["checkin", "date-night"])

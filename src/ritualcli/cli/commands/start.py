@@ -51,11 +51,17 @@ def start(
     recorded before the end unless you say so; `ritual undo` takes it back.
     """
     if not (output.stdin_is_terminal() and output.stdout().isatty()):
-        noun = "date-night" if kind is AgendaKind.date_night else "checkin"
+        if kind is AgendaKind.repair:  # nothing is recorded for a repair
+            hint = "in a script, `ritual agenda repair` prints its steps"
+        else:
+            noun = "date-night" if kind is AgendaKind.date_night else "checkin"
+            hint = (
+                f"in a script, `ritual agenda {kind.value}` prints the agenda and "
+                f'`ritual done {noun} --rating NAME=N --commit "NAME: text"` records it'
+            )
         raise UsageError(
             "`ritual start` runs the ritual with the two of you at a terminal, and this is not one",
-            hint=f"in a script, `ritual agenda {kind.value}` prints the agenda and "
-            f'`ritual done {noun} --rating NAME=N --commit "NAME: text"` records it',
+            hint=hint,
         )
     from ...core import clock, history
     from ..guide.run import run
