@@ -201,7 +201,9 @@ def test_held_and_skipped_do_not_mix(data: Path) -> None:
     history.record(data, Draft("checkin", SUNDAYS[0], status="skipped", reason="away"))
     with pytest.raises(InputError, match="recorded as skipped, not held") as err:
         history.record(data, held(SUNDAYS[0], ratings=(("Alex", 5),)))
-    assert "ritual undo" in (err.value.hint or "") and "ritual history edit" in (err.value.hint or "")
+    hint = err.value.hint or ""
+    assert f"`ritual history edit --year {SUNDAYS[0].year}` changes that entry" in hint
+    assert "`ritual undo` takes it back only if recording it was your last change" in hint
     change = history.record(data, Draft("checkin", SUNDAYS[0], status="skipped", reason="ill"))
     assert change.entry.reason == "away; ill"
 

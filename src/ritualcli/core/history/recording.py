@@ -114,7 +114,9 @@ def _same_status(old: Entry | None, draft: Draft) -> None:
     what = f"the {ritual_noun(draft.ritual)} of {draft.date}"
     raise InputError(
         f"{what} is recorded as {old.status}, not {draft.status}",
-        hint="`ritual undo` takes back the last change; `ritual history edit` changes an entry by hand",
+        # Not just "`ritual undo`": it takes back the last change, which may be another one.
+        hint=f"`ritual history edit --year {draft.date.year}` changes that entry by hand; "
+        "`ritual undo` takes it back only if recording it was your last change",
     )
 
 
