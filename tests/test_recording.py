@@ -197,6 +197,18 @@ def test_skip_is_recorded_without_blame(cli: Invoke, data: Path) -> None:
     assert "--date" in cli("skip", "checkin", code=2).stderr  # required
 
 
+def test_a_skip_recorded_ahead_says_the_plan_and_calendar_still_show_the_day(cli: Invoke, data: Path) -> None:
+    """Today is 2026-12-02: the 6th is ahead. The schedule is the preferences', so the note
+    must be true: plan still lists the day, until it is in [skip] dates."""
+    r = cli("skip", "checkin", "--date", "2026-12-06")
+    assert "note: 2026-12-06 still shows in `ritual plan`" in r.stderr and "[skip] dates" in r.stderr
+    assert "2026-12-06" in cli("plan", "--weeks", "2").stdout
+    assert "still shows" not in cli("skip", "checkin", "--date", "2026-11-29").stderr  # past: nothing to say
+    config = data / "ritual.toml"
+    config.write_text(config.read_text() + "\n[skip]\ndates = [2026-12-06]\n")
+    assert "2026-12-06" not in cli("plan", "--weeks", "2").stdout
+
+
 def test_held_and_skipped_do_not_mix(data: Path) -> None:
     history.record(data, Draft("checkin", SUNDAYS[0], status="skipped", reason="away"))
     with pytest.raises(InputError, match="recorded as skipped, not held") as err:

@@ -57,4 +57,11 @@ def skip(
     nxt = schedule.next_occurrence(prefs, kind, day + dt.timedelta(days=1))
     if nxt is not None and change.new:
         output.out(f"The next one is {nxt.date:%a %Y-%m-%d}; open commitments carry over to it.")
+    if day > today and change.new:
+        # The history records it; the schedule is the preferences'. Say so, or a couple
+        # expects the day gone from the plan and both phones.
+        output.err(
+            f"note: {day} still shows in `ritual plan`, its agenda and your calendar, which follow "
+            f"your preferences; to take it off them, add {day} to [skip] dates (`ritual config edit`)"
+        )
     changed(change.migrated, sess.data_dir)

@@ -47,7 +47,8 @@ def occurrence_day(
             about=f"date {given}",
             field="date",
             given=str(given),
-            hint="to leave out a day ahead, record it as skipped, or add it to [skip] in your preferences",
+            hint="to leave out a day ahead, add it to [skip] dates in your preferences "
+            "(`ritual plan` and the calendar follow them)",
         )
     found = find(prefs, kind, given)
     if not isinstance(found, Absence):
