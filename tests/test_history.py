@@ -362,6 +362,22 @@ def test_an_invalid_hand_edit_never_replaces_the_good_file(
     assert "--year 2019: no history for 2019" in cli("history", "edit", "--year", "2019", code=2).stderr
 
 
+def test_history_edit_opens_this_years_file_even_when_a_skip_ahead_began_next_years(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("done", "checkin", "--rating", "Alex=6", "--rating", "Sam=2")  # 2026-11-29
+    cli("skip", "checkin", "--date", "2027-01-03")  # today is 2026-12-02: next year's file
+    assert (data / "history" / "2027.toml").exists()
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Sam = 2", "Sam = 3"))
+    assert "saved" in cli("history", "edit").stdout
+    assert history.load(data).entries[0].ratings == (("Alex", 6), ("Sam", 3))
+    monkeypatch.setenv(
+        "EDITOR", editor(tmp_path, 'status = "skipped"', 'status = "skipped"\nreason = "away"')
+    )
+    cli("history", "edit", env={"RITUAL_TODAY": "2027-01-05"})  # in 2027, 2027's
+    assert history.load(data).entries[-1].reason == "away"
+
+
 def test_a_hand_edit_that_misspells_a_partner_is_caught_but_old_names_are_left_alone(
     cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -117,7 +117,12 @@ def edit(
     ctx: typer.Context,
     year: Annotated[
         int | None,
-        typer.Option("--year", "-y", help="Which year's file (default: the newest).", show_default=False),
+        typer.Option(
+            "--year",
+            "-y",
+            help="Which year's file (default: this year's, else the newest).",
+            show_default=False,
+        ),
     ] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -127,13 +132,13 @@ def edit(
     otherwise your edit is kept beside it as NAME.rejected. `ritual undo` takes a
     saved edit back.
     """
-    from ...core import filecheck, history
+    from ...core import clock, filecheck, history
     from ...core.history.store import MAX_FILE_BYTES
     from ..editing import edit_checked
 
     sess = session(ctx, config)
     prefs = sess.load_required("`ritual history edit` edits your own history")
-    path = history.edit_target(sess.data_dir, year)
+    path = history.edit_target(sess.data_dir, year, this_year=clock.today(prefs.zone).year)
     before = _decoded_or_none(filecheck.read_bytes(path, "history file", MAX_FILE_BYTES), path)
 
     def text(data: bytes) -> str:

@@ -13,8 +13,10 @@ from .store import Layout, check_text, fold_years, read_file, read_year, start_o
 from .transaction import Transaction
 
 
-def edit_target(data_dir: Path, year: int | None) -> Path:
-    """The file `ritual history edit` opens: the old single file, or a year's (the newest by default)."""
+def edit_target(data_dir: Path, year: int | None, *, this_year: int | None = None) -> Path:
+    """The file `ritual history edit` opens: the old single file, or a year's: by default
+    ``this_year``'s when it has one (a skip recorded ahead may have begun next year's
+    file, which is not the one to fix), else the newest."""
     lay = Layout(data_dir)
     years = lay.years()
     if lay.uses_legacy(years):
@@ -27,7 +29,7 @@ def edit_target(data_dir: Path, year: int | None) -> Path:
     if not years:
         raise UsageError("no history yet: `ritual done` records the first entry")
     if year is None:
-        return lay.year(years[-1])
+        return lay.year(this_year if this_year in years else years[-1])
     if year not in years:
         raise UsageError(
             f"--year {year}: no history for {year}", hint=f"there is: {', '.join(map(str, years))}"
