@@ -71,6 +71,18 @@ def test_plan_names_the_last_day_it_looked_at_as_export_markdown_does(
     assert said == "nothing planned from 2026-12-07 to 2026-12-13"
 
 
+def test_an_empty_plan_says_why_when_the_preferences_do(cli: Invoke, write_config: WriteConfig) -> None:
+    write_config(COUPLE)  # couple.start = 2026-11-23
+    said = cli("plan", "--from", "2026-01-01", "--weeks", "2").stdout.strip()
+    assert (
+        said
+        == "nothing planned from 2026-01-01 to 2026-01-14: your rituals begin on 2026-11-23 (couple.start)"
+    )
+    write_config(COUPLE + "[checkin]\nenabled = false\n[date_night]\nenabled = false\n")
+    said = cli("plan").stdout.strip()
+    assert said.endswith(": the check-in and the date night are both off (enabled = false)"), said
+
+
 def plan_and_agenda_agree(cli: Invoke, weeks: int) -> list[dict[str, Any]]:
     """Each ritual `plan` lists in the next ``weeks``, with the focus or idea its agenda has."""
     rows: list[dict[str, Any]] = json.loads(cli("plan", "--format", "json", "--weeks", str(weeks)).stdout)

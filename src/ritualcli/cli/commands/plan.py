@@ -61,7 +61,7 @@ def plan(
     elif output.is_terminal():
         rich_table(prefs, rows, start, until)
     else:
-        output.out(text(rows) if rows else nothing_planned(start, until))
+        output.out(text(rows) if rows else nothing_planned(prefs, start, until))
 
 
 def row(prefs: "Preferences", occ: "Occurrence", began: dt.date) -> dict[str, Any]:
@@ -111,8 +111,16 @@ def text(rows: Rows) -> str:
     return "\n".join(lines)
 
 
-def nothing_planned(start: dt.date, until: dt.date) -> str:
-    return f"nothing planned from {start} to {until - dt.timedelta(days=1)}"
+def nothing_planned(prefs: "Preferences", start: dt.date, until: dt.date) -> str:
+    """The empty plan, with why when the preferences say it (as `agenda --date` does)."""
+    last = until - dt.timedelta(days=1)
+    said = f"nothing planned from {start} to {last}"
+    began = prefs.couple.start
+    if began is not None and last < began:
+        return f"{said}: your rituals begin on {began} (couple.start)"
+    if not (prefs.checkin.enabled or prefs.date_night.enabled):
+        return f"{said}: the check-in and the date night are both off (enabled = false)"
+    return said
 
 
 def markdown(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date) -> str:
@@ -152,4 +160,4 @@ def rich_table(prefs: "Preferences", rows: Rows, start: dt.date, until: dt.date)
     if rows:
         con.print(table)
     else:
-        con.print(nothing_planned(start, until))
+        con.print(nothing_planned(prefs, start, until))
