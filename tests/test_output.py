@@ -63,6 +63,30 @@ def test_no_args_shows_help(cli: Invoke) -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["plan", "--format", "csv"], "Invalid value for '--format' / '-f': 'csv' is not one of"),
+        (["plan", "--weeks", "abc"], "'abc' is not a valid int"),
+        (["stats", "--bogus"], "No such option: --bogus"),
+        (["bogus"], "No such command 'bogus'"),
+        (["init", "--yes", "--partner", "A", "--partner", "B", "--budget", "-5"], "-5 is not in the range"),
+    ],
+)
+def test_a_bad_option_unattended_is_one_line_like_every_error(
+    cli: Invoke, args: list[str], said: str
+) -> None:
+    """Cron mails stderr: one line, `error: … (hint: …)`, exit 2; Typer's usage block only
+    at a terminal."""
+    (line,) = cli(*args, code=2).stderr.splitlines()
+    assert line.startswith("error: ") and said in line and "--help`)" in line, line
+
+
+def test_a_group_without_its_command_still_shows_its_help(cli: Invoke) -> None:
+    result = cli("export", code=2)
+    assert "Usage: ritual export" in result.stderr and "ics" in result.stderr
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["plan"],

@@ -15,6 +15,11 @@ from typing import Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
+try:  # Typer vendors click since 0.2x; before, it used the click package
+    from typer._click import exceptions as _click_errors
+except ImportError:  # pragma: no cover - an older Typer
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
+
 from .. import __version__
 from ..core.errors import EXIT_FAILURE, RitualError
 from . import output
@@ -86,9 +91,25 @@ class RitualGroup(TyperGroup):
             for line in exc.lines(one_line=not output.is_terminal(sys.stderr)):
                 output.err(line)
             raise typer.Exit(exc.exit_code) from None
+        except _click_errors.UsageError as exc:
+            # A bad option or value (`--format csv`, `--weeks abc`, an unknown command)
+            # found while the command is built. At a terminal Typer shows it with the
+            # usage; plain (cron mail, a pipe) it is one line like every error of ours.
+            # Not a group's "no command given": that one is its help, on purpose.
+            if _MARKUP is not None or isinstance(exc, _click_errors.NoArgsIsHelpError):
+                raise
+            raise _OneLineUsageError(exc.format_message(), exc.ctx) from None
         except KeyboardInterrupt:
             output.err("interrupted")
             raise typer.Exit(130) from None
+
+
+class _OneLineUsageError(_click_errors.UsageError):
+    """A usage error as one line, `error: … (hint: …)`, as RitualError prints them unattended."""
+
+    def show(self, file: Any = None) -> None:
+        where = self.ctx.command_path if self.ctx is not None else "ritual"
+        output.err(f"error: {self.format_message()} (hint: see `{where} --help`)")
 
 
 # Rich help and error boxes only for a person at a terminal: cron mail, pipes and
