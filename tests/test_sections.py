@@ -149,3 +149,7 @@ def test_a_date_nights_deck_never_repeats_and_keeps_the_couples_limits(
     assert len({q.text for q in walk.deck}) == len(walk.deck) > 20
     level = firstmonth.level(prefs, firstmonth.began(prefs, None), occ.date)
     assert all(q.level <= level and not set(q.tags) & set(off) for q in walk.deck)
+    # The printed agenda says how to record it; the guide records it itself.
+    assert f"`ritual done date-night --date {occ.date}`" in md
+    bodies = "\n".join(s.body for s in walk.sections)
+    assert "`ritual done" not in bodies and "record it" not in bodies
