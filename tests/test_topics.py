@@ -25,6 +25,10 @@ def test_topics_queue_until_discussed_or_dropped(data: Path) -> None:
     assert hist.topics == (b,) and hist.entries[0].discussed == (a,)  # kept in the history
     with pytest.raises(InputError, match="no queued topic has that id"):
         history.record(data, held(SUNDAYS[1], discussed=("t-9",)))
+    with pytest.raises(
+        InputError, match=f"talked about at the check-in of {SUNDAYS[1]}, so it is no longer queued"
+    ):
+        history.drop_topic(data, a.id)  # says when, not just "no such id"
     history.drop_topic(data, b.id)
     assert history.load(data).topics == ()
     history.undo(data)  # the drop, taken back

@@ -348,14 +348,30 @@ def add_topic(data_dir: Path, text: str, by: str, day: dt.date) -> tuple[Topic, 
     return topic, tx.migrated
 
 
+def _discussed_on(tx: Transaction, tid: str) -> dt.date | None:
+    """The check-in that talked topic ``tid`` through, if one did: from its id's year on."""
+    try:
+        since = int(tid.split("-")[1])
+    except (IndexError, ValueError):  # not an id ritual made: nothing talked it through
+        return None
+    for year in (y for y in tx.lay.years() if y >= since):
+        for _, entry in tx.parsed(year).entries:
+            if any(t.id == tid for t in entry.discussed):
+                return entry.date
+    return None
+
+
 def drop_topic(data_dir: Path, tid: str) -> tuple[Topic, Path | None]:
     """Take a topic out of the queue without discussing it (`ritual undo` brings it back)."""
     with Transaction(data_dir) as tx:
         topic = next((t for t in tx.queue if t.id == tid), None)
         if topic is None:
+            when = _discussed_on(tx, tid)
             listing = ", ".join(t.id for t in tx.queue) or "none"
             raise InputError(
-                "no queued topic has that id",
+                f"it was talked about at the check-in of {when}, so it is no longer queued"
+                if when
+                else "no queued topic has that id",
                 about=f"topic {tid}",
                 field="id",
                 given=tid,
