@@ -76,6 +76,11 @@ def test_stats_over_a_year_of_history(cli: Invoke, data: Path, layout: str) -> N
     env = {"RITUAL_TODAY": TODAY.isoformat()}
     s = json.loads(cli("stats", "--weeks", "52", "--format", "json", env=env).stdout)
     assert (s["from"], s["to"]) == ("2026-11-29", "2027-11-27")
+    assert s["weeks"] == 52 and s["since_start"] is False
+    cut = json.loads(
+        cli("stats", "--weeks", "12", "--format", "json", env={"RITUAL_TODAY": "2026-12-20"}).stdout
+    )
+    assert cut["since_start"] is True and cut["from"] > "2026-09-27"  # the window began before the couple did
     assert s["rhythm"] == {
         "checkin": {"planned": 52, "held": 43, "skipped": 4, "not_recorded": 5, "unplanned": 1},
         "date-night": {"planned": 12, "held": 10, "skipped": 1, "not_recorded": 1, "unplanned": 0},

@@ -138,7 +138,8 @@ def as_json(s: Stats, note: str | None) -> dict[str, Any]:
     return {
         "from": s.start.isoformat(),
         "to": s.end.isoformat(),
-        "weeks": s.weeks,
+        "weeks": s.weeks,  # the window asked for; "from" is later when it began before you did
+        "since_start": s.since_start,
         "rhythm": {
             r.ritual: {
                 "planned": r.planned,
