@@ -340,6 +340,8 @@ def test_no_color_gives_the_same_flow_line_by_line(tmp_path: Path, cli: Invoke) 
     child = spawn(config, NO_COLOR="1")
     child.expect_exact(plain_part(found, 0))
     onward(child, found, 0, rated, plain=True)
+    key(child, PROMPT, "next\r")  # a word is no key: said, and nothing moves
+    child.expect_exact("'next' is not a key: type one of these, then Enter")
     key(child, PROMPT, "+\r")
     child.expect_exact(f"{box - 1}:00 left of {box} min · 1:00 so far · {total - 1}:00 left of {total} min")
     key(child, PROMPT, "\r")  # Enter: the ratings

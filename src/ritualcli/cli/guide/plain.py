@@ -60,7 +60,10 @@ class Plain:
         if not line:
             raise EOFError
         typed = line.strip().lower()
-        # One key a line; anything longer ("next") is no key: the keys are shown again.
+        # One key a line; anything longer ("next") is no key: say so, and the keys are
+        # shown again below (a lone unknown letter just shows them).
+        if len(typed) > 1:
+            output.out(f"{output.clean(line.strip())!r} is not a key: type one of these, then Enter")
         return [typed if len(typed) == 1 else "\n" if not typed else "?"]
 
     def _until_cue(self, g: Guide) -> float | None:
