@@ -411,6 +411,21 @@ def test_a_hand_edit_that_misspells_a_partner_is_caught_but_old_names_are_left_a
     assert [e.ratings for e in history.load(data).entries] == [(("Alex", 6), ("Sasha", 3)), (("Alex", 8),)]
 
 
+def test_a_hand_edit_of_a_record_from_before_a_rename_keeps_the_names_it_had(
+    cli: Invoke, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fixing the note of a record written before Sam became Sasha is not refused for
+    "Sam": the edit did not write that name. A name it adds to that record still is."""
+    cli("done", "checkin", "--rating", "Alex=6", "--rating", "Sam=2", "--commit", "Sam: call", "--note", "hi")
+    config = data / "ritual.toml"
+    config.write_text(config.read_text().replace('"Sam"', '"Sasha"'))
+    monkeypatch.setenv("EDITOR", editor(tmp_path, 'note = "hi"', 'note = "hello"'))
+    cli("history", "edit")
+    assert [e.note for e in history.load(data).entries] == ["hello"]
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "Alex = 6", "Alex = 6, Sma = 4"))
+    assert "'Sma' is not one of the partners" in cli("history", "edit", code=2).stderr
+
+
 # ------------------------------------------------------------------ the old single file
 
 

@@ -81,6 +81,25 @@ def test_a_bad_option_unattended_is_one_line_like_every_error(
     assert line.startswith("error: ") and said in line and "--help`)" in line, line
 
 
+@pytest.mark.parametrize(
+    ("args", "said", "where"),
+    [
+        (["--bogus", "plan"], "No such option: --bogus", "ritual"),  # ritual's own options
+        (["-c"], "Option '-c' requires an argument.", "ritual"),
+        (["plan", "--weeks"], "Option '--weeks' requires an argument.", "ritual plan"),
+        (["export", "ics", "--out"], "Option '--out' requires an argument.", "ritual export ics"),
+        (["done"], "Missing argument 'checkin|date-night'. Choose from: checkin, date-night", "ritual done"),
+    ],
+)
+def test_every_usage_error_unattended_is_one_line_naming_the_commands_help(
+    cli: Invoke, args: list[str], said: str, where: str
+) -> None:
+    """The root's options too, a Choice's list of values too, and the hint names the command
+    the error is in even when the parser does not say (an option missing its value)."""
+    (line,) = cli(*args, code=2).stderr.splitlines()
+    assert line == f"error: {said} (hint: see `{where} --help`)", line
+
+
 def test_a_group_without_its_command_still_shows_its_help(cli: Invoke) -> None:
     result = cli("export", code=2)
     assert "Usage: ritual export" in result.stderr and "ics" in result.stderr

@@ -94,6 +94,16 @@ def test_a_folder_as_config_is_bad_usage_and_names_the_file_meant(cli: Invoke, t
     assert str(tmp_path / "ritual.toml") in r.stderr
 
 
+def test_a_link_at_the_default_place_to_a_file_gone_says_so(cli: Invoke, isolated_home: Path) -> None:
+    """No --config or RITUAL_CONFIG was given: the hint does not send anyone to check them."""
+    default = isolated_home / ".config" / "ritual" / "ritual.toml"
+    default.parent.mkdir(parents=True)
+    default.symlink_to(isolated_home / "dotfiles" / "ritual.toml")
+    r = cli("plan", code=2)
+    assert f"it is a link to {isolated_home / 'dotfiles' / 'ritual.toml'}, which is not there" in r.stderr
+    assert "--config" not in r.stderr and "example" not in r.stderr
+
+
 @pytest.mark.parametrize("how", ["--config", "RITUAL_CONFIG"])
 @pytest.mark.parametrize("command", [("plan",), ("agenda", "checkin"), ("export", "ics", "--out", "-")])
 def test_a_named_preferences_file_that_is_not_there_is_an_error_not_the_example(

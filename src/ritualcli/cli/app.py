@@ -80,7 +80,10 @@ class RitualGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         ctx.meta["ritual.args"] = list(args)  # every argument, the command's own included
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except _click_errors.UsageError as exc:  # ritual's own options: `ritual --bogus plan`
+            raise _one_line(exc, ctx) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -96,12 +99,40 @@ class RitualGroup(TyperGroup):
             # found while the command is built. At a terminal Typer shows it with the
             # usage; plain (cron mail, a pipe) it is one line like every error of ours.
             # Not a group's "no command given": that one is its help, on purpose.
-            if _MARKUP is not None or isinstance(exc, _click_errors.NoArgsIsHelpError):
-                raise
-            raise _OneLineUsageError(exc.format_message(), exc.ctx) from None
+            raise _one_line(exc, ctx, in_command=True) from None
         except KeyboardInterrupt:
             output.err("interrupted")
             raise typer.Exit(130) from None
+
+
+def _one_line(exc: Any, ctx: Any, *, in_command: bool = False) -> Any:
+    """``exc`` as one line when not at a terminal; as it is at one, or when it is a group's
+    "no command given" (its help, on purpose)."""
+    if _MARKUP is not None or isinstance(exc, _click_errors.NoArgsIsHelpError):
+        return exc
+    # "Missing argument 'checkin|date-night'. Choose from:\n\tcheckin,\n\tdate-night": one line.
+    message = " ".join(exc.format_message().split())
+    # The parser's own errors ("Option '--weeks' requires an argument.") come without the
+    # command they were found in: find it from the arguments, so the hint names its --help.
+    where = exc.ctx
+    if where is None:
+        where = _innermost(ctx) if in_command else ctx
+    return _OneLineUsageError(message, where)
+
+
+def _innermost(ctx: Any) -> Any:
+    """A context for the deepest command the arguments name (``ritual plan``'s for
+    ``ritual plan --weeks``), so the hint names its --help."""
+    command = ctx.command
+    for arg in ctx.meta.get("ritual.args", ()):
+        if not hasattr(command, "get_command") or arg.startswith("-"):
+            continue  # past a command that takes no sub-command, or an option
+        sub = command.get_command(ctx, arg)
+        if sub is None:
+            continue
+        ctx = type(ctx)(sub, parent=ctx, info_name=arg)
+        command = sub
+    return ctx
 
 
 class _OneLineUsageError(_click_errors.UsageError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,7 +38,13 @@ class Session(NamedTuple):
         """The couple's preferences, or the example couple (with a note) if there are none
         in the default place."""
         if not self.config.exists():
-            if self.named or self.config.is_symlink():
+            if self.config.is_symlink():  # a link to a file that is gone: never the example
+                raise UsageError(
+                    f"no preferences file at {self.config}: it is a link to "
+                    f"{os.readlink(self.config)}, which is not there",
+                    hint="restore the file it points to, or remove the link and run `ritual init`",
+                )
+            if self.named:
                 raise UsageError(
                     f"no preferences file at {self.config}",
                     hint="check the path given by --config or RITUAL_CONFIG, "
@@ -97,8 +104,6 @@ class Session(NamedTuple):
 
 
 def open_session(config: Path | None) -> Session:
-    import os
-
     named = config is not None or bool(os.environ.get(paths.CONFIG_ENV))
     return Session(paths.config_path(config, app_dir), named)
 

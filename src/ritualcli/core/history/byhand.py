@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from .. import filecheck, fsio
@@ -47,8 +48,10 @@ def check_edit(
     marks kept is a problem there. Then every record the edit adds or changes
     (against ``original``) must name only ``partners`` in its ratings and
     commitments: "Sma" for "Sam" would otherwise be a third person in `ritual stats`
-    and the one who "felt least safe" in the next agenda. Records the edit leaves
-    as they were are not held to today's names (a partner may have been renamed).
+    and the one who "felt least safe" in the next agenda. A name a record already had
+    (the record of that day and ritual, as it was) is not held to today's names: a
+    partner may have been renamed since, and fixing that record's note or a rating
+    should not mean rewriting who was there.
     """
     lay = Layout(data_dir)
     if path == lay.legacy:
@@ -60,21 +63,36 @@ def check_edit(
         fold_years(start_of(lay, years, year), records)
         edited = records[0].parsed
     if partners:
-        _check_names(edited, _entries_of(original, str(path)), partners, str(path), text)
+        _check_names(edited, _names_of(original, str(path)), partners, str(path), text)
 
 
-def _entries_of(text: str | None, source: str) -> set[Entry]:
-    """The records of ``text`` as it was before the edit (none, if it did not read)."""
+def _names_of(text: str | None, source: str) -> dict[tuple[dt.date, str], set[str]]:
+    """The names (``name_key``) each record of ``text``, as it was before the edit, gives
+    in its ratings and commitments, by its day and ritual (none, if it did not read)."""
     if text is None:
-        return set()
+        return {}
     try:
-        return {e for _, e in yearfile.read(text, filecheck.Checker(source, text)).entries}
-    except FileProblemsError:  # not TOML at all: every record of the edit counts as changed
-        return set()
+        parsed = yearfile.read(text, filecheck.Checker(source, text))
+    except FileProblemsError:  # not TOML at all: every record of the edit counts as new
+        return {}
+    names: dict[tuple[dt.date, str], set[str]] = {}
+    for _, entry in parsed.entries:
+        names.setdefault(entry.key, set()).update(name_key(n) for _, n in _named(entry))
+    return names
+
+
+def _named(entry: Entry) -> list[tuple[str, str]]:
+    """(field, name) for each person a record names: its ratings, its commitments' owners."""
+    named = [("ratings", n) for n, _ in entry.ratings]
+    return named + [("commitments", c.owner) for c in entry.commitments if not c.shared]
 
 
 def _check_names(
-    edited: yearfile.Parsed, before: set[Entry], partners: tuple[str, ...], source: str, text: str
+    edited: yearfile.Parsed,
+    before: dict[tuple[dt.date, str], set[str]],
+    partners: tuple[str, ...],
+    source: str,
+    text: str,
 ) -> None:
     known = {name_key(p) for p in partners}
     check = filecheck.Checker(
@@ -84,12 +102,9 @@ def _check_names(
         f'or "{SHARED}" for a commitment you share',
     )
     for at, entry in edited.entries:
-        if entry in before:
-            continue
-        named = [("ratings", n) for n, _ in entry.ratings]
-        named += [("commitments", c.owner) for c in entry.commitments if not c.shared]
-        for field, name in named:
-            if name_key(name) not in known:
+        had = before.get(entry.key, set())
+        for field, name in _named(entry):
+            if name_key(name) not in known and name_key(name) not in had:
                 tip = filecheck.did_you_mean(name, partners)
                 message = f"{name!r} is not one of the partners" + (f"; {tip}" if tip else "")
                 check.add(f"{at}.{field}", message, find=name)
