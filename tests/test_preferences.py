@@ -104,6 +104,14 @@ def test_a_link_at_the_default_place_to_a_file_gone_says_so(cli: Invoke, isolate
     assert "--config" not in r.stderr and "example" not in r.stderr
 
 
+def test_a_folder_in_the_default_place_says_to_move_it(cli: Invoke, isolated_home: Path) -> None:
+    folder = isolated_home / ".config" / "ritual" / "ritual.toml"
+    folder.mkdir(parents=True)
+    r = cli("plan", code=2)
+    assert f"{folder} is a folder, not a preferences file" in r.stderr
+    assert "move that folder out of the way" in r.stderr and "ritual.toml/ritual.toml" not in r.stderr
+
+
 @pytest.mark.parametrize("how", ["--config", "RITUAL_CONFIG"])
 @pytest.mark.parametrize("command", [("plan",), ("agenda", "checkin"), ("export", "ics", "--out", "-")])
 def test_a_named_preferences_file_that_is_not_there_is_an_error_not_the_example(

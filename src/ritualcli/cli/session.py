@@ -67,11 +67,15 @@ class Session(NamedTuple):
         return self._read()
 
     def _read(self) -> Preferences:
-        if self.config.is_dir():  # the folder instead of the file in it: the path is wrong
-            raise UsageError(
-                f"{self.config} is a folder, not a preferences file",
-                hint=f"point --config (or RITUAL_CONFIG) at the file, e.g. {self.config / paths.CONFIG_NAME}",
+        if self.config.is_dir():
+            # Named: the folder instead of the file in it. The default place: a folder
+            # where ritual keeps its file, which only moving it out of the way mends.
+            hint = (
+                f"point --config (or RITUAL_CONFIG) at the file, e.g. {self.config / paths.CONFIG_NAME}"
+                if self.named
+                else "move that folder out of the way; `ritual init` then writes the file there"
             )
+            raise UsageError(f"{self.config} is a folder, not a preferences file", hint=hint)
         try:
             prefs = preferences.load(self.config, formats=self.formats())
         except WorkError as exc:  # a folder, a pipe, no permission: the path is wrong, not the file
