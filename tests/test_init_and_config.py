@@ -227,6 +227,28 @@ def test_config_edit_saves_valid_edit_with_backup(cli: Invoke, write_config: Cal
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+def test_a_preferences_file_linked_from_dotfiles_stays_linked_through_init_and_edit(
+    cli: Invoke, isolated_home: Path, tmp_path: Path
+) -> None:
+    """A link in the config folder to a file kept with one's dotfiles: every rewrite goes
+    to that file, and the link stays a link (an atomic rename would replace it)."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    kept = dotfiles / "ritual.toml"
+    link = isolated_home / ".config" / "ritual" / "ritual.toml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(kept)
+    assert "it is a link to" in cli("plan", code=2).stderr  # gone: never the example couple
+    cli("init", "--yes", "--partner", "Alex", "--partner", "Sam", "--tz", "Europe/Berlin")  # creates it there
+    assert link.is_symlink() and parse_bytes(kept.read_bytes()).couple.partners == ("Alex", "Sam")
+    cli("config", "edit", env={"EDITOR": "sed -i s#Europe/Berlin#Europe/Paris#"})
+    assert link.is_symlink() and parse_bytes(kept.read_bytes()).couple.timezone == "Europe/Paris"
+    assert link.with_name("ritual.toml.bak").is_file()  # ritual's own housekeeping: beside the link
+    cli("init", "--yes", "--partner", "Alex", "--partner", "Robin", "--tz", "UTC", "--force")
+    assert link.is_symlink() and parse_bytes(kept.read_bytes()).couple.partners == ("Alex", "Robin")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
 def test_config_edit_keeps_old_file_when_invalid(cli: Invoke, write_config: Callable[[str], Path]) -> None:
     path = write_config(COUPLE)
     before = path.read_bytes()

@@ -42,7 +42,7 @@ class Session(NamedTuple):
                 raise UsageError(
                     f"no preferences file at {self.config}: it is a link to "
                     f"{os.readlink(self.config)}, which is not there",
-                    hint="restore the file it points to, or remove the link and run `ritual init`",
+                    hint="restore the file it points to, or run `ritual init` to create it there",
                 )
             if self.named:
                 raise UsageError(

@@ -28,6 +28,14 @@ def config_path(explicit: Path | None, app_dir: Callable[[], Path]) -> Path:
     return app_dir() / CONFIG_NAME
 
 
+def written_to(config: Path) -> Path:
+    """Where a rewrite of the preferences file goes: through a symbolic link to the file
+    it names (one kept with a person's dotfiles), so the link stays a link and the file
+    in their dotfiles is the one that changes; else the path itself. (The data folder,
+    history and the .bak stay beside the link: ``data_dir``.)"""
+    return Path(os.path.realpath(config)) if config.is_symlink() else config
+
+
 def data_dir(config: Path) -> Path:
     """History, calendar state and user templates live beside the preferences file."""
     return config.parent

@@ -90,7 +90,7 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
     otherwise your edit is kept beside it as NAME.rejected. The previous version is
     kept as NAME.bak.
     """
-    from ...core import fsio, preferences
+    from ...core import fsio, paths, preferences
     from ..editing import edit_checked
 
     sess = session(ctx, config)
@@ -109,7 +109,7 @@ def edit(ctx: typer.Context, config: ConfigOption = None) -> None:
 
     def save(_: bytes, edited: bytes) -> str:
         fsio.backup(path)
-        fsio.write_bytes_atomic(path, edited)
+        fsio.write_bytes_atomic(paths.written_to(path), edited)
         return f"saved {path} (previous version in {path.name}.bak)"
 
     edit_checked(

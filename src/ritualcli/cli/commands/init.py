@@ -110,7 +110,7 @@ def init(
     # running `init` writes a file.
     from zoneinfo import ZoneInfo
 
-    from ...core import clock, fsio, preferences
+    from ...core import clock, fsio, paths, preferences
 
     sess = session(ctx, config)
     path = sess.config
@@ -156,7 +156,7 @@ def init(
     if path.exists():
         bak = fsio.backup(path)
         output.err(f"kept the previous file as {bak}")
-    fsio.write_text_atomic(path, text)
+    fsio.write_text_atomic(paths.written_to(path), text)
     output.out(f"wrote {path}")
     output.err("next: `ritual plan` to see what is coming, `ritual export ics` for your calendar")
 
