@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import ssl
-import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
@@ -309,34 +308,16 @@ def ca_file(settings: Sync, source: Path | None) -> str:
 
 
 def _read_ca(path: str) -> bytes:
-    """The file's bytes: a regular file, opened without blocking (a FIFO would hang)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise UsageError(f"sync: no certificate file at {path} ({_KEY})") from None
-    except IsADirectoryError:
-        raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file") from None
-    except OSError as exc:
-        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file")
-        if not stat.S_ISREG(info.st_mode):
-            raise UsageError(f"sync: {path} ({_KEY}) is not a regular file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= CA_CERT_MAX_BYTES and (chunk := os.read(fd, 1 << 16)):
-            chunks.append(chunk)
-            size += len(chunk)
-        data = b"".join(chunks)
-    except OSError as exc:
-        raise WorkError(f"sync: cannot read {path} ({_KEY}): {describe(exc)}") from None
-    finally:
-        os.close(fd)
-    if len(data) > CA_CERT_MAX_BYTES:
-        raise UsageError(f"sync: {path} ({_KEY}) is over {CA_CERT_MAX_BYTES} bytes: not a certificate file")
-    return data
+    """The file's bytes, read as ritual reads every file (``filecheck.read_bytes``: a
+    regular file, without blocking, within a size). A path naming nothing, or a folder,
+    is the setting's mistake (exit 2), said with the key."""
+    from . import filecheck
+
+    if not os.path.lexists(path):
+        raise UsageError(f"sync: no certificate file at {path} ({_KEY})")
+    if os.path.isdir(path):
+        raise UsageError(f"sync: {path} ({_KEY}) is a folder, not a PEM file")
+    return filecheck.read_bytes(Path(path), f"certificate file ({_KEY})", CA_CERT_MAX_BYTES)
 
 
 def _check_pem(data: bytes, path: str) -> None:
